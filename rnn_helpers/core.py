@@ -1,0 +1,229 @@
+"""The vanilla RNN forward pass, exactly as in the original notebook.
+
+Notation (same letters as the original notebook)::
+
+    a_t = Wx x_t + Wh h_{t-1} + bx      pre-activation,  shape (H,)
+    h_t = tanh(a_t)                     hidden state,    shape (H,)
+    y_t = Wy h_t + by                   output (logits), shape (O,)
+
+Sizes: D = input size, H = hidden size, O = output size, T = sequence length, N = batch size.
+Sequences are stored time-major per sequence: ``inputs[t]`` is the input vector at step t.
+"""
+
+import numpy as np
+
+from ._checks import (
+    as_float_array,
+    check_params,
+    check_positive_int,
+    expect_shape,
+)
+
+
+def make_rng(seed):
+    """Return a ``np.random.RandomState``.
+
+    ``seed`` is an int (a fresh generator seeded with it, the same stream as
+    ``np.random.seed(seed)``) or an existing RandomState, used as it is so that several draws
+    continue one stream, as the original notebook's global generator does.
+    """
+    if isinstance(seed, np.random.RandomState):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int or np.random.RandomState, got {type(seed).__name__}")
+    return np.random.RandomState(seed)
+
+
+def init_params(input_size, hidden_size, output_size, seed=0):
+    """Draw the RNN weights from a standard normal, in the original notebook's order.
+
+    Order of draws: Wx (H, D), Wh (H, H), Wy (O, H), bx (H,), by (O,), so that
+    ``init_params(3, 4, 2, seed=0)`` gives the original numbers exactly.
+
+    Returns a dict with keys 'Wx' (H, D), 'Wh' (H, H), 'Wy' (O, H), 'bx' (H,), 'by' (O,).
+    """
+    for name, size in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
+        check_positive_int(name, size)
+    rng = make_rng(seed)
+    return {
+        "Wx": rng.randn(hidden_size, input_size),
+        "Wh": rng.randn(hidden_size, hidden_size),
+        "Wy": rng.randn(output_size, hidden_size),
+        # The original draws biases as (H, 1) columns; the same numbers come out as (H,).
+        "bx": rng.randn(hidden_size, 1)[:, 0],
+        "by": rng.randn(output_size, 1)[:, 0],
+    }
+
+
+def random_inputs(sequence_length, input_size, seed):
+    """Draw a standard-normal input sequence the way the original does: ``randn(D, T)``.
+
+    Returns inputs of shape (T, D): row t is the input vector x_t (the original's column t).
+    """
+    check_positive_int("sequence_length", sequence_length)
+    check_positive_int("input_size", input_size)
+    return make_rng(seed).randn(input_size, sequence_length).T
+
+
+def random_labels(sequence_length, num_classes, seed):
+    """Draw uniformly random class labels, shape (T,), as the original's ``randint``."""
+    check_positive_int("sequence_length", sequence_length)
+    check_positive_int("num_classes", num_classes)
+    return make_rng(seed).randint(0, num_classes, size=sequence_length)
+
+
+def original_example(seed=0):
+    """Rebuild everything the original notebook draws, in its order, from one stream.
+
+    Returns a dict with 'params' (see ``init_params``), 'inputs' (5, 3) and 'labels' (5,).
+    """
+    rng = make_rng(seed)
+    params = init_params(3, 4, 2, seed=rng)
+    inputs = random_inputs(5, 3, seed=rng)
+    labels = random_labels(5, 2, seed=rng)
+    return {"params": params, "inputs": inputs, "labels": labels}
+
+
+def rnn_step(x_t, h_prev, params):
+    """One step of the RNN cell, for one sequence or a batch.
+
+    Inputs:
+    - x_t: input at this step, shape (D,) or (N, D)
+    - h_prev: previous hidden state, shape (H,) or (N, H) (same leading shape as x_t)
+    - params: dict from ``init_params``
+
+    Returns (h_t, y_t): new hidden state (H,) or (N, H), and output (O,) or (N, O).
+    """
+    input_size, hidden_size, _ = check_params(params)
+    x_t = as_float_array("x_t", x_t, (1, 2))
+    h_prev = as_float_array("h_prev", h_prev, x_t.ndim)
+    expect_shape("x_t", x_t, x_t.shape[:-1] + (input_size,))
+    expect_shape("h_prev", h_prev, x_t.shape[:-1] + (hidden_size,))
+    # Row-vector form: x @ Wx.T is Wx x for every row at once.
+    h_t = np.tanh(x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"])
+    y_t = h_t @ params["Wy"].T + params["by"]
+    return h_t, y_t
+
+
+def _initial_state(h0, leading_shape, hidden_size):
+    if h0 is None:
+        return np.zeros(leading_shape + (hidden_size,))
+    h0 = as_float_array("h0", h0, len(leading_shape) + 1)
+    expect_shape("h0", h0, leading_shape + (hidden_size,))
+    return h0
+
+
+def rnn_forward(inputs, params, h0=None):
+    """Unroll the RNN over one sequence.
+
+    Inputs:
+    - inputs: shape (T, D), row t is x_t
+    - params: dict from ``init_params``
+    - h0: initial hidden state, shape (H,); zeros if None
+
+    Returns (hidden_states, outputs) with shapes (T, H) and (T, O).
+    """
+    input_size, hidden_size, _ = check_params(params)
+    inputs = as_float_array("inputs", inputs, 2)
+    expect_shape("inputs", inputs, (inputs.shape[0], input_size))
+    h = _initial_state(h0, (), hidden_size)
+    hidden_states, outputs = [], []
+    for x_t in inputs:
+        h, y = rnn_step(x_t, h, params)
+        hidden_states.append(h)
+        outputs.append(y)
+    return np.array(hidden_states), np.array(outputs)
+
+
+def rnn_forward_batch(inputs, params, h0=None):
+    """Unroll the RNN over N sequences at once (vectorised over the batch).
+
+    Inputs:
+    - inputs: shape (N, T, D)
+    - params: dict from ``init_params``
+    - h0: initial hidden states, shape (N, H); zeros if None
+
+    Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
+    """
+    input_size, hidden_size, output_size = check_params(params)
+    inputs = as_float_array("inputs", inputs, 3)
+    batch_size, sequence_length, _ = inputs.shape
+    expect_shape("inputs", inputs, (batch_size, sequence_length, input_size))
+    h = _initial_state(h0, (batch_size,), hidden_size)
+    # The input term does not depend on h, so compute it for every step in one product.
+    input_terms = inputs @ params["Wx"].T + params["bx"]
+    hidden_states = np.empty((batch_size, sequence_length, hidden_size))
+    for t in range(sequence_length):
+        h = np.tanh(input_terms[:, t] + h @ params["Wh"].T)
+        hidden_states[:, t] = h
+    outputs = hidden_states @ params["Wy"].T + params["by"]
+    return hidden_states, outputs
+
+
+def predict(outputs):
+    """Predicted class per step: the argmax of the outputs over the last axis.
+
+    - outputs: shape (O,), (T, O) or (N, T, O)
+
+    Returns an integer array of shape (), (T,) or (N, T).
+    """
+    outputs = as_float_array("outputs", outputs, (1, 2, 3))
+    return np.argmax(outputs, axis=-1)
+
+
+def accuracy(predicted_labels, true_labels):
+    """Fraction of positions where the prediction equals the label, a float in [0, 1].
+
+    - predicted_labels, true_labels: integer arrays of the same shape, e.g. (T,) or (N, T)
+    """
+    predicted = np.asarray(predicted_labels)
+    true = np.asarray(true_labels)
+    for name, array in (("predicted_labels", predicted), ("true_labels", true)):
+        if not np.issubdtype(array.dtype, np.integer):
+            raise TypeError(f"{name} must be an integer array of class indices, got dtype {array.dtype}")
+        if array.size == 0:
+            raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    if predicted.shape != true.shape:
+        raise ValueError(
+            f"predicted_labels and true_labels must have the same shape, got {predicted.shape} and {true.shape}"
+        )
+    return float(np.mean(predicted == true))
+
+
+def spectral_radius(matrix):
+    """Largest absolute eigenvalue of a square matrix, shape (H, H)."""
+    matrix = as_float_array("matrix", matrix, 2)
+    expect_shape("matrix", matrix, (matrix.shape[0], matrix.shape[0]))
+    return float(np.max(np.abs(np.linalg.eigvals(matrix))))
+
+
+def saturated_fraction(hidden_states, threshold=0.95):
+    """Fraction of hidden activations with |h| > threshold (tanh's flat, saturated region).
+
+    - hidden_states: shape (H,), (T, H) or (N, T, H)
+    """
+    hidden_states = as_float_array("hidden_states", hidden_states, (1, 2, 3))
+    return float(np.mean(np.abs(hidden_states) > threshold))
+
+
+def project_2d(hidden_states):
+    """Project a hidden-state trajectory onto its two principal components.
+
+    - hidden_states: shape (T, H)
+
+    Returns (coordinates, explained) where coordinates has shape (T, 2) and explained (2,) is
+    the fraction of the trajectory's variance along each component. With H == 1 or a
+    trajectory with no spread, the missing components are zero.
+    """
+    hidden_states = as_float_array("hidden_states", hidden_states, 2)
+    centred = hidden_states - hidden_states.mean(axis=0)
+    # SVD of the centred trajectory: the right singular vectors are the principal directions.
+    _, singular_values, directions = np.linalg.svd(centred, full_matrices=False)
+    coordinates = np.zeros((hidden_states.shape[0], 2))
+    explained = np.zeros(2)
+    k = min(2, directions.shape[0])
+    coordinates[:, :k] = centred @ directions[:k].T
+    total = np.sum(singular_values**2)
+    if total > 0:
+        explained[:k] = singular_values[:k] ** 2 / total
+    return coordinates, explained

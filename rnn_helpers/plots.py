@@ -1,0 +1,124 @@
+"""Matplotlib figures for the notebooks, kept apart from the math so ``import rnn_helpers``
+stays fast and the math is testable without matplotlib.
+
+Every figure takes its size and resolution from ``FIGURE_STYLE`` below (the one place they are
+set), so the notebooks' figures look the same on every machine and nbval sees the same output.
+"""
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ._checks import as_float_array
+from .core import project_2d
+
+FIGURE_STYLE = {"figure.figsize": (9.0, 3.2), "figure.dpi": 80, "axes.grid": True, "grid.alpha": 0.3}
+matplotlib.rcParams.update(FIGURE_STYLE)
+
+SATURATION = 0.95  # |h| above this sits on tanh's flat part, where its slope is below 0.1
+
+
+def _axes(ax):
+    return plt.subplots()[1] if ax is None else ax
+
+
+def plot_hidden_units(hidden_states, ax=None, title="Hidden units over time"):
+    """One line per hidden unit against the time step, with tanh's saturated bands shaded.
+
+    - hidden_states: shape (T, H)
+
+    Returns the matplotlib Axes.
+    """
+    hidden_states = as_float_array("hidden_states", hidden_states, 2)
+    ax = _axes(ax)
+    steps = np.arange(1, hidden_states.shape[0] + 1)
+    for unit in range(hidden_states.shape[1]):
+        ax.plot(steps, hidden_states[:, unit], marker="o" if len(steps) <= 20 else None, ms=4, label=f"h[{unit}]")
+    for edge in (SATURATION, -SATURATION):
+        ax.axhspan(edge, np.sign(edge) * 1.05, color="grey", alpha=0.15, lw=0)
+    ax.set(xlabel="time step t", ylabel="$h_t$", ylim=(-1.05, 1.05), title=title)
+    if hidden_states.shape[1] <= 8:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    return ax
+
+
+def plot_hidden_heatmap(hidden_states, ax=None, title="Hidden units x time"):
+    """Heatmap of the hidden state: rows are units, columns are time steps, colour in [-1, 1].
+
+    - hidden_states: shape (T, H)
+
+    Returns the matplotlib Axes.
+    """
+    hidden_states = as_float_array("hidden_states", hidden_states, 2)
+    ax = _axes(ax)
+    sequence_length, hidden_size = hidden_states.shape
+    image = ax.imshow(
+        hidden_states.T,
+        aspect="auto",
+        cmap="RdBu_r",
+        vmin=-1,
+        vmax=1,
+        interpolation="nearest",
+        extent=(0.5, sequence_length + 0.5, hidden_size - 0.5, -0.5),
+    )
+    ax.figure.colorbar(image, ax=ax, label="$h$")
+    ax.set(xlabel="time step t", ylabel="hidden unit", title=title)
+    ax.grid(False)
+    return ax
+
+
+def plot_trajectory_2d(hidden_states, ax=None, title="Trajectory in 2-D (PCA)"):
+    """The hidden-state trajectory projected on its two principal components, coloured by time.
+
+    - hidden_states: shape (T, H)
+
+    Returns the matplotlib Axes.
+    """
+    coordinates, explained = project_2d(hidden_states)
+    ax = _axes(ax)
+    steps = np.arange(1, len(coordinates) + 1)
+    ax.plot(coordinates[:, 0], coordinates[:, 1], color="lightgrey", zorder=1)
+    points = ax.scatter(coordinates[:, 0], coordinates[:, 1], c=steps, cmap="viridis", zorder=2, s=25)
+    ax.annotate("start", coordinates[0], textcoords="offset points", xytext=(5, 5))
+    ax.figure.colorbar(points, ax=ax, label="time step t")
+    ax.set(
+        xlabel=f"PC 1 ({explained[0]:.0%} of variance)",
+        ylabel=f"PC 2 ({explained[1]:.0%})",
+        title=title,
+    )
+    return ax
+
+
+def plot_hidden_overview(hidden_states, title=None):
+    """The three views side by side: units over time, heatmap, 2-D trajectory.
+
+    - hidden_states: shape (T, H)
+
+    Returns the matplotlib Figure.
+    """
+    figure, axes = plt.subplots(1, 3, figsize=(FIGURE_STYLE["figure.figsize"][0] * 1.5, 3.4))
+    plot_hidden_units(hidden_states, ax=axes[0])
+    plot_hidden_heatmap(hidden_states, ax=axes[1])
+    plot_trajectory_2d(hidden_states, ax=axes[2])
+    if title:
+        figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_accuracy_histogram(accuracies, chance, ax=None, title="Accuracy of untrained RNNs"):
+    """Histogram of accuracies with the chance level marked.
+
+    - accuracies: shape (S,), one accuracy in [0, 1] per trial
+    - chance: the accuracy of guessing, e.g. 1 / number of classes
+
+    Returns the matplotlib Axes.
+    """
+    accuracies = as_float_array("accuracies", accuracies, 1)
+    ax = _axes(ax)
+    ax.hist(accuracies, bins=np.linspace(0, 1, 21), color="tab:blue", alpha=0.7, edgecolor="white")
+    ax.axvline(chance, color="black", ls="--", label=f"chance = {chance:.0%}")
+    ax.axvline(accuracies.mean(), color="tab:red", label=f"mean = {accuracies.mean():.1%}")
+    ax.set(xlabel="accuracy", ylabel="number of trials", title=title)
+    ax.legend()
+    return ax
