@@ -21,7 +21,7 @@ lab: setup
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/
 
 lint: setup
-	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts
+	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts benchmarks
 
 test: lint
 	$(PYTHON) -m pytest

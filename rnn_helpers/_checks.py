@@ -29,13 +29,17 @@ def as_float_array(name, value, ndim):
         raise ValueError(f"{name} must have {expected} dimension(s), got shape {array.shape}")
     if 0 in array.shape:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
+    # min and max are NaN if any entry is NaN, and +-inf if any is infinite: two passes, no temporary.
+    if not (np.isfinite(array.min()) and np.isfinite(array.max())):
         raise ValueError(f"{name} contains NaN or inf values; all entries must be finite")
     return array
 
 
-def as_label_array(name, value, ndim, num_classes):
-    """Return ``value`` as an integer ndarray of class indices in ``[0, num_classes)``."""
+def as_label_array(name, value, ndim, num_classes, allow_ignore=False):
+    """Return ``value`` as an integer ndarray of class indices in ``[0, num_classes)``.
+
+    With ``allow_ignore``, -1 (IGNORE: a step without a target) is accepted too.
+    """
     array = np.asarray(value)
     if not np.issubdtype(array.dtype, np.integer):
         raise TypeError(f"{name} must be an integer array of class indices, got dtype {array.dtype}")
@@ -43,9 +47,11 @@ def as_label_array(name, value, ndim, num_classes):
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
     if 0 in array.shape:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    if array.min() < 0 or array.max() >= num_classes:
+    lowest = -1 if allow_ignore else 0
+    if array.min() < lowest or array.max() >= num_classes:
+        also = " (or -1 for no target)" if allow_ignore else ""
         raise ValueError(
-            f"{name} must hold class indices in [0, {num_classes - 1}], "
+            f"{name} must hold class indices in [0, {num_classes - 1}]{also}, "
             f"got values from {array.min()} to {array.max()}"
         )
     return array

@@ -19,6 +19,8 @@ from ._checks import (
     expect_shape,
 )
 
+IGNORE = -1  # label value for a step that has no target: skipped by the loss and by accuracy
+
 
 def make_rng(seed):
     """Return a ``np.random.RandomState``.
@@ -149,15 +151,67 @@ def rnn_forward_batch(inputs, params, h0=None):
     inputs = as_float_array("inputs", inputs, 3)
     batch_size, sequence_length, _ = inputs.shape
     expect_shape("inputs", inputs, (batch_size, sequence_length, input_size))
-    h = _initial_state(h0, (batch_size,), hidden_size)
-    # The input term does not depend on h, so compute it for every step in one product.
-    input_terms = inputs @ params["Wx"].T + params["bx"]
-    hidden_states = np.empty((batch_size, sequence_length, hidden_size))
-    for t in range(sequence_length):
-        h = np.tanh(input_terms[:, t] + h @ params["Wh"].T)
-        hidden_states[:, t] = h
-    outputs = hidden_states @ params["Wy"].T + params["by"]
-    return hidden_states, outputs
+    h0 = _initial_state(h0, (batch_size,), hidden_size)
+    hidden_states = forward_time_major(inputs.transpose(1, 0, 2), params, h0)
+    outputs = read_out(hidden_states, params)
+    return hidden_states.transpose(1, 0, 2), outputs.transpose(1, 0, 2)
+
+
+def read_out(hidden_states, params):
+    """Outputs y = Wy h + by for hidden states of shape (..., H); returns shape (..., O).
+
+    The product is done on a 2-D view: one BLAS call instead of a loop over the leading axes.
+    """
+    hidden_size = hidden_states.shape[-1]
+    outputs = hidden_states.reshape(-1, hidden_size) @ params["Wy"].T + params["by"]
+    return outputs.reshape(hidden_states.shape[:-1] + (-1,))
+
+
+# Below this many entries per step NumPy's own tanh is faster than the exp form (fewer calls).
+_EXP_TANH_MIN_SIZE = 2048
+
+
+def tanh_in_place(values):
+    """Overwrite ``values`` (any shape) with tanh(values) and return it.
+
+    NumPy's float64 tanh is not vectorised on common x86 CPUs, but exp is, so for large arrays
+    tanh(a) = 1 - 2 / (1 + exp(2a)) is about 1.6x faster; it agrees with np.tanh to ~3e-16.
+    """
+    if values.size < _EXP_TANH_MIN_SIZE:
+        return np.tanh(values, out=values)
+    # exp(2a) overflows to inf for a > 354, which still gives tanh = 1 exactly; callers in a
+    # loop silence the overflow warning once, around the loop, with np.errstate(over="ignore").
+    np.multiply(values, 2.0, out=values)
+    np.exp(values, out=values)
+    values += 1.0
+    np.divide(-2.0, values, out=values)
+    values += 1.0
+    return values
+
+
+def forward_time_major(inputs, params, h0, out=None):
+    """The recurrence on time-major arrays, without checks (callers check their arguments).
+
+    Inputs: inputs (T, N, D), params from ``init_params``, h0 (N, H), and optionally ``out``, a
+    float64 array of shape (T, N, H) to write into.
+    Returns hidden_states (T, N, H), contiguous, so each step reads and writes one block of memory.
+    """
+    sequence_length, batch_size, input_size = inputs.shape
+    hidden_size = params["Wh"].shape[0]
+    if out is None:
+        out = np.empty((sequence_length, batch_size, hidden_size))
+    hidden_states = out
+    # The input term does not depend on h, so compute it for every step in one 2-D product
+    # (a 2-D product is one BLAS call; a 3-D one would loop over the steps).
+    np.matmul(inputs.reshape(-1, input_size), params["Wx"].T, out=hidden_states.reshape(-1, hidden_size))
+    hidden_states += params["bx"]
+    Wh_transposed = np.ascontiguousarray(params["Wh"].T)
+    h = h0
+    with np.errstate(over="ignore"):  # see tanh_in_place
+        for t in range(sequence_length):
+            hidden_states[t] += h @ Wh_transposed  # a_t = Wx x_t + bx + Wh h_{t-1}
+            h = tanh_in_place(hidden_states[t])
+    return hidden_states
 
 
 def predict(outputs):
@@ -172,9 +226,10 @@ def predict(outputs):
 
 
 def accuracy(predicted_labels, true_labels):
-    """Fraction of positions where the prediction equals the label, a float in [0, 1].
+    """Fraction of labelled positions where the prediction equals the label, a float in [0, 1].
 
-    - predicted_labels, true_labels: integer arrays of the same shape, e.g. (T,) or (N, T)
+    - predicted_labels, true_labels: integer arrays of the same shape, e.g. (T,) or (N, T).
+      Positions whose true label is IGNORE (-1) have no target and are left out.
     """
     predicted = np.asarray(predicted_labels)
     true = np.asarray(true_labels)
@@ -187,7 +242,10 @@ def accuracy(predicted_labels, true_labels):
         raise ValueError(
             f"predicted_labels and true_labels must have the same shape, got {predicted.shape} and {true.shape}"
         )
-    return float(np.mean(predicted == true))
+    labelled = true != IGNORE
+    if not labelled.any():
+        raise ValueError("true_labels has no labelled position (all are IGNORE, -1)")
+    return float(np.mean(predicted[labelled] == true[labelled]))
 
 
 def spectral_radius(matrix):

@@ -122,3 +122,43 @@ def plot_accuracy_histogram(accuracies, chance, ax=None, title="Accuracy of untr
     ax.set(xlabel="accuracy", ylabel="number of trials", title=title)
     ax.legend()
     return ax
+
+
+def plot_training_curves(history, title="Training"):
+    """Loss and accuracy per epoch, side by side.
+
+    - history: dict from ``rnn_helpers.training.train`` with lists 'loss', 'train_accuracy' and
+      optionally 'test_accuracy', one entry per epoch
+
+    Returns the matplotlib Figure.
+    """
+    figure, (loss_ax, accuracy_ax) = plt.subplots(1, 2)
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    loss_ax.plot(epochs, history["loss"], marker="o", ms=3)
+    loss_ax.set(xlabel="epoch", ylabel="mean cross-entropy", title="training loss")
+    accuracy_ax.plot(epochs, history["train_accuracy"], marker="o", ms=3, label="train")
+    if history.get("test_accuracy"):
+        accuracy_ax.plot(epochs, history["test_accuracy"], marker="s", ms=3, label="test")
+    accuracy_ax.axhline(0.5, color="grey", ls="--", lw=1, label="chance")
+    accuracy_ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0.4, 1.02), title="accuracy")
+    accuracy_ax.legend()
+    figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def plot_gradient_decay(norms_by_label, ax=None, title="Gradient reaching back k steps"):
+    """Gradient norm against the number of steps back, one line per setting, log scale.
+
+    - norms_by_label: dict mapping a legend label to norms of shape (T,), e.g. from
+      ``rnn_helpers.backprop.gradient_through_time``
+
+    Returns the matplotlib Axes.
+    """
+    ax = _axes(ax)
+    for label, norms in norms_by_label.items():
+        norms = as_float_array(f"norms for {label!r}", norms, 1)
+        ax.semilogy(np.arange(len(norms)), norms, label=label)
+    ax.set(xlabel="steps back k", ylabel=r"$\|\partial L_T / \partial h_{T-k}\|$", title=title)
+    ax.legend(fontsize="small")
+    return ax

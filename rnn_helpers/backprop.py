@@ -1,0 +1,253 @@
+"""Backpropagation through time (BPTT) for the vanilla RNN, and a numerical gradient check.
+
+Loss: softmax cross-entropy of the outputs y_t against integer labels c_t, averaged over every
+labelled step of every sequence (``reduction="mean"``) or summed (``reduction="sum"``). A label of
+``IGNORE`` (-1) marks a step with no target; it adds nothing to the loss.
+
+Backward recurrence, with dy_t = dL/dy_t and delta_{T+1} = 0::
+
+    dh_t    = Wy^T dy_t + Wh^T delta_{t+1}          (gradient reaching h_t)
+    delta_t = dh_t * (1 - h_t^2)                    (through tanh: dL/da_t)
+    dWx = sum_t delta_t x_t^T,  dWh = sum_t delta_t h_{t-1}^T,  dbx = sum_t delta_t
+    dWy = sum_t dy_t h_t^T,     dby = sum_t dy_t,   dh0 = Wh^T delta_1
+"""
+
+import threading
+
+import numpy as np
+
+from ._checks import PARAM_NAMES, as_float_array, as_label_array, check_params, expect_shape
+from .core import IGNORE, forward_time_major, rnn_forward_batch
+
+_scratch = threading.local()
+
+
+def _scratch_array(name, shape):
+    """A float64 array that ``rnn_backward`` reuses from one call to the next for its intermediates.
+
+    A fresh multi-megabyte array costs a page fault for every 4 KiB the first time it is written,
+    about a third of a backward pass at typical training sizes; reusing the previous call's array
+    when the shape matches avoids that. These arrays never leave ``rnn_backward``, and each thread
+    has its own, so callers never share one.
+    """
+    array = getattr(_scratch, name, None)
+    if array is None or array.shape != shape:
+        array = np.empty(shape)
+        setattr(_scratch, name, array)
+    return array
+
+
+def _as_batch(inputs, labels, params, h0):
+    """Check the arguments and return them with a batch axis: (N, T, D), (N, T), (N, H) or None."""
+    input_size, hidden_size, output_size = check_params(params)
+    inputs = as_float_array("inputs", inputs, (2, 3))
+    single = inputs.ndim == 2
+    labels = as_label_array("labels", labels, inputs.ndim - 1, output_size, allow_ignore=True)
+    expect_shape("labels", labels, inputs.shape[:-1])
+    expect_shape("inputs", inputs, inputs.shape[:-1] + (input_size,))
+    if h0 is not None:
+        h0 = as_float_array("h0", h0, 1 if single else 2)
+        expect_shape("h0", h0, inputs.shape[:-2] + (hidden_size,))
+    if single:
+        return inputs[None], labels[None], None if h0 is None else h0[None], True
+    return inputs, labels, h0, False
+
+
+def softmax_cross_entropy(outputs, labels, reduction="mean"):
+    """Softmax cross-entropy loss and its gradient with respect to the outputs.
+
+    Inputs:
+    - outputs: logits, shape (..., O), e.g. (N, T, O)
+    - labels: class indices, shape (...), e.g. (N, T); IGNORE (-1) marks steps without a target
+    - reduction: "mean" over labelled steps, or "sum"
+
+    Returns (loss, d_outputs) with d_outputs shaped like outputs.
+    """
+    num_classes = outputs.shape[-1]
+    # Class-major scores, shape (O, M) for M steps: see _softmax_cross_entropy_class_major.
+    loss, d_scores = _softmax_cross_entropy_class_major(outputs.reshape(-1, num_classes).T.copy(),
+                                                        labels.reshape(-1), reduction)
+    return loss, d_scores.T.reshape(outputs.shape)
+
+
+def _softmax_cross_entropy_class_major(scores, labels, reduction):
+    """Softmax cross-entropy on scores of shape (O, M) (one column per step), labels (M,).
+
+    Class-major layout turns each reduction over the classes into O - 1 element-wise operations
+    on long rows, far faster than reducing a short last axis. ``scores`` is overwritten; returns
+    (loss, d_scores) with d_scores of shape (O, M).
+    """
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+    labelled = labels != IGNORE
+    count = int(np.count_nonzero(labelled))
+    if count == 0:
+        raise ValueError("labels must contain at least one step that is not IGNORE (-1)")
+    scale = 1.0 / count if reduction == "mean" else 1.0
+    scores -= scores.max(axis=0)  # shifting by the maximum keeps exp() finite; softmax is unchanged
+    probabilities = np.exp(scores)
+    normaliser = probabilities.sum(axis=0)
+    probabilities /= normaliser
+    steps = np.arange(len(labels))
+    true_classes = np.where(labelled, labels, 0)
+    log_likelihoods = scores[true_classes, steps] - np.log(normaliser)  # log softmax of the true class
+    # d loss / d scores = softmax - one_hot(true class), on labelled steps only.
+    probabilities[true_classes, steps] -= 1.0
+    if count == len(labels):
+        loss = -scale * np.sum(log_likelihoods)
+        probabilities *= scale
+    else:
+        loss = -scale * np.sum(log_likelihoods, where=labelled)
+        probabilities *= labelled * scale
+    return float(loss), probabilities
+
+
+def clip_gradients(grads, max_norm):
+    """Scale all gradients together so their joint L2 norm is at most ``max_norm``.
+
+    - grads: dict of arrays (any shapes)
+
+    Returns (clipped_grads, norm_before_clipping).
+    """
+    if not max_norm > 0:
+        raise ValueError(f"max_norm must be positive, got {max_norm}")
+    norm = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return {name: g * factor for name, g in grads.items()}, norm
+
+
+def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None):
+    """Loss and gradients for one sequence or a batch, by backpropagation through time.
+
+    Inputs:
+    - inputs: shape (T, D) for one sequence, or (N, T, D) for a batch
+    - labels: integer class indices, shape (T,) or (N, T); IGNORE (-1) marks steps without a target
+    - params: dict from ``init_params``
+    - h0: initial hidden state, shape (H,) or (N, H); zeros if None
+    - reduction: "mean" (average over labelled steps) or "sum"
+    - clip_norm: if given, clip the joint gradient norm to this value (see ``clip_gradients``)
+
+    Returns (loss, grads): grads has the keys of params with their shapes, plus 'h0' shaped like h0
+    ((H,) or (N, H)).
+    """
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0)
+    batch_size, sequence_length, input_size = inputs.shape
+    hidden_size = params["Wh"].shape[0]
+    if h0 is None:
+        h0 = np.zeros((batch_size, hidden_size))
+    # Work time-major, (T, N, ...), so that each step touches one contiguous block of memory.
+    inputs_with_ones = np.ones((sequence_length, batch_size, input_size + 1))
+    inputs_with_ones[..., :input_size] = inputs.transpose(1, 0, 2)
+    state_shape = (sequence_length, batch_size, hidden_size)
+    hidden_states = forward_time_major(inputs_with_ones[..., :input_size], params, h0,
+                                       out=_scratch_array("hidden_states", state_shape))
+    flat_states = hidden_states.reshape(-1, hidden_size)  # row t * N + n is h_t of sequence n
+    # Class-major scores (O, T * N): the outputs y_t of every step as columns.
+    scores = params["Wy"] @ flat_states.T + params["by"][:, None]
+    loss, d_scores = _softmax_cross_entropy_class_major(scores, labels.T.reshape(-1), reduction)
+
+    # Everything that does not depend on the recurrence is done for all steps in one 2-D product.
+    deltas = _scratch_array("deltas", state_shape)  # dL/dh_t from the outputs, then dL/da_t
+    np.matmul(d_scores.T, params["Wy"], out=deltas.reshape(-1, hidden_size))
+    delta_next = np.zeros((batch_size, hidden_size))
+    tanh_slope = np.empty((batch_size, hidden_size))
+    for t in range(sequence_length - 1, -1, -1):
+        deltas[t] += delta_next @ params["Wh"]  # gradient reaching h_t from step t + 1
+        np.multiply(hidden_states[t], hidden_states[t], out=tanh_slope)
+        np.subtract(1.0, tanh_slope, out=tanh_slope)  # tanh'(a_t) = 1 - h_t^2
+        deltas[t] *= tanh_slope
+        delta_next = deltas[t]
+
+    flat_deltas = deltas.reshape(-1, hidden_size)
+    # dWh = sum_t delta_t h_{t-1}^T: steps 2..T pair with the stored states 1..T-1, step 1 with h0.
+    d_Wh = flat_deltas[batch_size:].T @ flat_states[:-batch_size] + deltas[0].T @ h0
+    # [dWx | dbx] in one product: the inputs carry an extra column of ones for the bias.
+    d_Wx_bx = flat_deltas.T @ inputs_with_ones.reshape(-1, input_size + 1)
+    grads = {
+        "Wx": d_Wx_bx[:, :input_size],
+        "Wh": d_Wh,
+        "Wy": d_scores @ flat_states,
+        "bx": d_Wx_bx[:, input_size],
+        "by": d_scores.sum(axis=1),
+        "h0": delta_next @ params["Wh"],
+    }
+    if single:
+        grads["h0"] = grads["h0"][0]
+    if clip_norm is not None:
+        grads, _ = clip_gradients(grads, clip_norm)
+    return loss, grads
+
+
+def rnn_loss(inputs, labels, params, h0=None, reduction="mean"):
+    """The loss alone (forward pass only); same arguments as ``rnn_backward``."""
+    inputs, labels, h0, _ = _as_batch(inputs, labels, params, h0)
+    return softmax_cross_entropy(rnn_forward_batch(inputs, params, h0=h0)[1], labels, reduction)[0]
+
+
+def numerical_gradient(function, array, epsilon=1e-5):
+    """Central-difference gradient of a scalar ``function()`` with respect to ``array`` (changed in place
+    and restored): df/dx_i ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps). Same shape as ``array``."""
+    gradient = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        original = array[index]
+        array[index] = original + epsilon
+        plus = function()
+        array[index] = original - epsilon
+        minus = function()
+        array[index] = original
+        gradient[index] = (plus - minus) / (2 * epsilon)
+    return gradient
+
+
+def relative_error(analytic, numeric):
+    """||analytic - numeric|| / (||analytic|| + ||numeric||), 0 when both are zero."""
+    denominator = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(analytic - numeric) / denominator)
+
+
+def gradient_check(inputs, labels, params, h0=None, epsilon=1e-5):
+    """Compare ``rnn_backward``'s gradients with central differences, parameter by parameter.
+
+    Same inputs as ``rnn_backward`` (without clipping). Returns a dict mapping each of
+    'Wx', 'Wh', 'Wy', 'bx', 'by', 'h0' to the relative error (see ``relative_error``); in float64
+    a correct backward pass gives errors around 1e-9 or smaller.
+    """
+    _, input_labels, _, single = _as_batch(inputs, labels, params, h0)
+    params = {name: np.array(params[name], dtype=np.float64) for name in PARAM_NAMES}
+    hidden_shape = (params["Wh"].shape[0],) if single else (input_labels.shape[0], params["Wh"].shape[0])
+    h0 = np.zeros(hidden_shape) if h0 is None else np.array(h0, dtype=np.float64)
+    _, grads = rnn_backward(inputs, labels, params, h0=h0)
+    errors = {}
+    for name, array in [*params.items(), ("h0", h0)]:
+        numeric = numerical_gradient(lambda: rnn_loss(inputs, labels, params, h0=h0), array, epsilon)
+        errors[name] = relative_error(grads[name], numeric)
+    return errors
+
+
+def gradient_through_time(inputs, labels, params):
+    """How strongly the loss at the last step reaches back to each earlier hidden state.
+
+    Only the last step's loss L_T is used; its gradient flows back through
+    dL_T/dh_{t-1} = Wh^T (dL_T/dh_t * (1 - h_t^2)), one Jacobian factor per step.
+
+    Inputs:
+    - inputs: shape (N, T, D)
+    - labels: shape (N, T); only labels[:, -1] is used and must not be IGNORE
+    - params: dict from ``init_params``
+
+    Returns norms of shape (T,): norms[k] = mean over the batch of ||dL_T / dh_{T-k}||, so
+    norms[0] is the last state and norms[T-1] the first.
+    """
+    inputs, labels, _, _ = _as_batch(inputs, labels, params, None)
+    if inputs.ndim != 3 or np.any(labels[:, -1] == IGNORE):
+        raise ValueError("gradient_through_time needs a batch (N, T, D) with a label at the last step")
+    hidden_states, outputs = rnn_forward_batch(inputs, params)
+    _, d_last_output = softmax_cross_entropy(outputs[:, -1], labels[:, -1])
+    d_hidden = d_last_output @ params["Wy"]  # dL_T/dh_T, shape (N, H)
+    sequence_length = inputs.shape[1]
+    norms = np.empty(sequence_length)
+    for k in range(sequence_length):
+        t = sequence_length - 1 - k
+        norms[k] = np.mean(np.linalg.norm(d_hidden, axis=1))
+        d_hidden = (d_hidden * (1.0 - hidden_states[:, t] ** 2)) @ params["Wh"]
+    return norms

@@ -1,0 +1,189 @@
+"""Backpropagation through time, gradient checks, tasks, optimisers and training."""
+
+import numpy as np
+import pytest
+
+import rnn_helpers as rnn
+from rnn_helpers.backprop import (
+    clip_gradients,
+    gradient_check,
+    gradient_through_time,
+    rnn_backward,
+    rnn_loss,
+    softmax_cross_entropy,
+)
+from rnn_helpers.core import IGNORE
+from rnn_helpers.tasks import delayed_recall_task, running_sign_task, train_test_split
+from rnn_helpers.training import SGD, Adam, evaluate, train
+
+
+def random_problem(batch, length, input_size, hidden_size, output_size, seed):
+    rng = np.random.RandomState(seed)
+    params = {name: 0.7 * value for name, value in rnn.init_params(input_size, hidden_size, output_size, rng).items()}
+    shape = (length,) if batch is None else (batch, length)
+    inputs = rng.randn(*shape, input_size)
+    labels = rng.randint(0, output_size, size=shape)
+    h0 = 0.3 * rng.randn(*shape[:-1], hidden_size)
+    return params, inputs, labels, h0
+
+
+@pytest.mark.parametrize(
+    "batch, length, input_size, hidden_size, output_size",
+    [(None, 5, 3, 4, 2), (None, 1, 2, 3, 2), (None, 6, 1, 1, 2), (3, 1, 2, 1, 3), (4, 7, 3, 5, 4), (2, 9, 2, 6, 2)],
+)
+def test_gradient_check_below_1e7_for_every_parameter(batch, length, input_size, hidden_size, output_size):
+    params, inputs, labels, h0 = random_problem(batch, length, input_size, hidden_size, output_size, seed=length)
+    errors = gradient_check(inputs, labels, params, h0=h0)
+    assert set(errors) == {"Wx", "Wh", "Wy", "bx", "by", "h0"}
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_gradient_check_with_ignored_labels():
+    params, inputs, labels, h0 = random_problem(3, 6, 2, 4, 2, seed=1)
+    labels[:, :2] = IGNORE
+    assert max(gradient_check(inputs, labels, params, h0=h0).values()) < 1e-7
+
+
+def test_gradient_check_detects_a_wrong_gradient(monkeypatch):
+    params, inputs, labels, h0 = random_problem(2, 4, 2, 3, 2, seed=3)
+    import rnn_helpers.backprop as backprop
+
+    real_backward = backprop.rnn_backward
+
+    def broken_backward(*args, **kwargs):
+        loss, grads = real_backward(*args, **kwargs)
+        grads["Wh"] = grads["Wh"] * 1.01  # a 1% error must show up far above 1e-7
+        return loss, grads
+
+    monkeypatch.setattr(backprop, "rnn_backward", broken_backward)
+    errors = backprop.gradient_check(inputs, labels, params, h0=h0)
+    assert errors["Wh"] > 1e-3 and errors["Wx"] < 1e-7
+
+
+def test_batched_backward_equals_sum_of_single_sequences():
+    params, inputs, labels, h0 = random_problem(5, 8, 3, 6, 3, seed=7)
+    batch_loss, batch_grads = rnn_backward(inputs, labels, params, h0=h0, reduction="sum")
+    single = [rnn_backward(inputs[n], labels[n], params, h0=h0[n], reduction="sum") for n in range(5)]
+    assert batch_loss == pytest.approx(sum(loss for loss, _ in single), rel=1e-12)
+    for name in ("Wx", "Wh", "Wy", "bx", "by"):
+        np.testing.assert_allclose(batch_grads[name], sum(grads[name] for _, grads in single), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(batch_grads["h0"], np.stack([grads["h0"] for _, grads in single]), atol=1e-12)
+
+
+def test_mean_reduction_divides_by_labelled_steps():
+    params, inputs, labels, h0 = random_problem(3, 4, 2, 3, 2, seed=2)
+    labels[0, 0] = IGNORE
+    total, total_grads = rnn_backward(inputs, labels, params, h0=h0, reduction="sum")
+    mean, mean_grads = rnn_backward(inputs, labels, params, h0=h0)
+    assert mean == pytest.approx(total / 11)
+    np.testing.assert_allclose(mean_grads["Wh"], total_grads["Wh"] / 11)
+
+
+def test_loss_matches_the_forward_pass():
+    params, inputs, labels, h0 = random_problem(2, 5, 3, 4, 2, seed=4)
+    _, outputs = rnn.rnn_forward_batch(inputs, params, h0=h0)
+    shifted = outputs - outputs.max(axis=-1, keepdims=True)
+    log_softmax = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    expected = -np.mean(np.take_along_axis(log_softmax, labels[..., None], axis=-1))
+    assert rnn_loss(inputs, labels, params, h0=h0) == pytest.approx(expected, rel=1e-13)
+    assert rnn_backward(inputs, labels, params, h0=h0)[0] == pytest.approx(expected, rel=1e-13)
+
+
+def test_softmax_cross_entropy_is_stable_for_huge_scores():
+    loss, d_outputs = softmax_cross_entropy(np.array([[1000.0, -1000.0]]), np.array([0]))
+    assert loss == pytest.approx(0.0) and np.all(np.isfinite(d_outputs))
+
+
+def test_clipping_scales_the_joint_norm():
+    grads = {"a": np.array([3.0, 0.0]), "b": np.array([4.0])}
+    clipped, norm = clip_gradients(grads, 1.0)
+    assert norm == pytest.approx(5.0)
+    assert np.sqrt(sum(np.sum(g**2) for g in clipped.values())) == pytest.approx(1.0)
+    unclipped, _ = clip_gradients(grads, 10.0)
+    np.testing.assert_array_equal(unclipped["a"], grads["a"])
+    params, inputs, labels, h0 = random_problem(2, 4, 2, 3, 2, seed=5)
+    _, grads = rnn_backward(inputs, labels, params, h0=h0, clip_norm=1e-3)
+    assert np.sqrt(sum(np.sum(g**2) for g in grads.values())) == pytest.approx(1e-3)
+
+
+@pytest.mark.parametrize(
+    "labels, error, message",
+    [
+        (np.zeros(4, dtype=int), ValueError, r"labels must have shape \(5,\), got \(4,\)"),
+        (np.array([0, 1, 2, 0, 1]), ValueError,
+         r"class indices in \[0, 1\] \(or -1 for no target\), got values from 0 to 2"),
+        (np.array([0, 1, -2, 0, 1]), ValueError, r"got values from -2 to 1"),
+        (np.zeros(5), TypeError, "labels must be an integer array"),
+        (np.full(5, IGNORE), ValueError, "at least one step that is not IGNORE"),
+    ],
+)
+def test_bad_labels_are_rejected(labels, error, message):
+    params, inputs, _, _ = random_problem(None, 5, 3, 4, 2, seed=0)
+    with pytest.raises(error, match=message):
+        rnn_backward(inputs, labels, params)
+
+
+def test_bad_reduction_and_h0_are_rejected():
+    params, inputs, labels, _ = random_problem(None, 5, 3, 4, 2, seed=0)
+    with pytest.raises(ValueError, match="reduction must be 'mean' or 'sum'"):
+        rnn_backward(inputs, labels, params, reduction="max")
+    with pytest.raises(ValueError, match=r"h0 must have shape \(4,\), got \(3,\)"):
+        rnn_backward(inputs, labels, params, h0=np.zeros(3))
+    with pytest.raises(ValueError, match="NaN or inf"):
+        rnn_backward(np.full_like(inputs, np.nan), labels, params)
+
+
+def test_tasks_are_seeded_and_labelled_as_documented():
+    data = running_sign_task(4, 6, seed=3)
+    assert data["inputs"].shape == (4, 6, 1) and data["labels"].shape == (4, 6)
+    np.testing.assert_array_equal(data["labels"], np.cumsum(data["inputs"][..., 0], axis=1) > 0)
+    np.testing.assert_array_equal(running_sign_task(4, 6, seed=3)["inputs"], data["inputs"])
+    recall = delayed_recall_task(3, 7, delay=2, seed=1)
+    assert np.all(recall["labels"][:, :2] == IGNORE)
+    np.testing.assert_array_equal(recall["labels"][:, 2:], recall["inputs"][:, :-2, 0] > 0)
+    with pytest.raises(ValueError, match="delay must be shorter than sequence_length"):
+        delayed_recall_task(3, 5, delay=5)
+    train_part, test_part = train_test_split(data, test_fraction=0.25, seed=0)
+    assert len(train_part["inputs"]) == 3 and len(test_part["inputs"]) == 1
+
+
+def test_accuracy_skips_ignored_positions():
+    assert rnn.accuracy(np.array([1, 0, 0]), np.array([IGNORE, 0, 1])) == 0.5
+
+
+@pytest.mark.parametrize("optimizer", [Adam(learning_rate=0.01), SGD(learning_rate=0.05, momentum=0.9)])
+def test_short_training_run_beats_chance_by_a_wide_margin(optimizer):
+    train_data, test_data = train_test_split(running_sign_task(400, 15, seed=0), test_fraction=0.25, seed=0)
+    params = {name: value / 4 for name, value in rnn.init_params(1, 8, 2, seed=1).items()}
+    before = evaluate(params, test_data)
+    history = train(params, train_data, optimizer, epochs=15, batch_size=20, test_data=test_data, clip_norm=5.0)
+    assert before < 0.7
+    assert history["test_accuracy"][-1] > 0.85
+    assert history["loss"][-1] < history["loss"][0]
+    assert len(history["train_accuracy"]) == 15 and len(history["gradient_norm"]) == 15
+
+
+def test_training_is_reproducible():
+    train_data, _ = train_test_split(running_sign_task(100, 10, seed=0), seed=0)
+    runs = []
+    for _ in range(2):
+        params = rnn.init_params(1, 4, 2, seed=1)
+        runs.append((train(params, train_data, Adam(), epochs=2, seed=5)["loss"], params["Wh"].copy()))
+    assert runs[0][0] == runs[1][0] and np.array_equal(runs[0][1], runs[1][1])
+
+
+def test_gradient_through_time_shrinks_for_small_recurrent_weights():
+    data = delayed_recall_task(32, 20, delay=2, seed=0)
+    params = rnn.init_params(1, 8, 2, seed=0)
+    params["Wh"] *= 0.5 / rnn.spectral_radius(params["Wh"])
+    norms = gradient_through_time(data["inputs"], data["labels"], params)
+    assert norms.shape == (20,) and norms[0] > 0
+    assert norms[10] < 1e-2 * norms[0]  # each step back multiplies by a factor below 0.5
+
+
+def test_fast_tanh_matches_numpy():
+    values = np.random.RandomState(0).randn(64, 64) * 5
+    values[0, :4] = [400.0, -400.0, 0.0, 1e-9]
+    with np.errstate(over="ignore"):  # exp overflows to inf for a > 354; tanh is still exactly 1
+        fast = rnn.core.tanh_in_place(values.copy())
+    np.testing.assert_allclose(fast, np.tanh(values), rtol=0, atol=1e-15)
