@@ -4,10 +4,13 @@
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The torch comparison tests need torch (CPU build, ~200 MB); TORCH=0 skips installing it and those
+# tests skip themselves.
+TORCH ?= 1
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test lint execute navigation
+.PHONY: setup setup-test lab test lint execute navigation benchmark
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -17,10 +20,16 @@ $(INSTALLED): requirements.txt pyproject.toml
 
 setup: $(INSTALLED)
 
+$(VENV)/.installed-torch: requirements-bench.txt | $(INSTALLED)
+	$(PYTHON) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+setup-test: setup $(if $(filter 1,$(TORCH)),$(VENV)/.installed-torch,)
+
 lab: setup
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/
 
-lint: setup
+lint: setup-test
 	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts benchmarks
 
 test: lint
@@ -32,3 +41,7 @@ execute: setup navigation
 
 navigation: setup
 	$(PYTHON) scripts/update_navigation.py
+
+# Time forward + backward against PyTorch autograd (prints the table of issue 4).
+benchmark: setup $(VENV)/.installed-torch
+	$(PYTHON) benchmarks/bptt_vs_torch.py

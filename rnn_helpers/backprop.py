@@ -17,7 +17,7 @@ import threading
 import numpy as np
 
 from ._checks import PARAM_NAMES, as_float_array, as_label_array, check_params, expect_shape
-from .core import IGNORE, forward_time_major, rnn_forward_batch
+from .core import IGNORE, recurrence_in_place, rnn_forward_batch
 
 _scratch = threading.local()
 
@@ -135,12 +135,15 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     hidden_size = params["Wh"].shape[0]
     if h0 is None:
         h0 = np.zeros((batch_size, hidden_size))
-    # Work time-major, (T, N, ...), so that each step touches one contiguous block of memory.
-    inputs_with_ones = np.ones((sequence_length, batch_size, input_size + 1))
-    inputs_with_ones[..., :input_size] = inputs.transpose(1, 0, 2)
+    # Work time-major, (T, N, ...), so that each step touches one contiguous block of memory. The
+    # inputs carry an extra column of ones, so [Wx | bx] acts on them in one product, both ways.
+    inputs_with_ones = np.ones((sequence_length * batch_size, input_size + 1))
+    inputs_with_ones[:, :input_size] = inputs.transpose(1, 0, 2).reshape(-1, input_size)
+    Wx_bx = np.column_stack([params["Wx"], params["bx"]])
     state_shape = (sequence_length, batch_size, hidden_size)
-    hidden_states = forward_time_major(inputs_with_ones[..., :input_size], params, h0,
-                                       out=_scratch_array("hidden_states", state_shape))
+    input_terms = _scratch_array("hidden_states", state_shape)
+    np.matmul(inputs_with_ones, Wx_bx.T, out=input_terms.reshape(-1, hidden_size))  # Wx x_t + bx
+    hidden_states = recurrence_in_place(input_terms, params["Wh"], h0)
     flat_states = hidden_states.reshape(-1, hidden_size)  # row t * N + n is h_t of sequence n
     # Class-major scores (O, T * N): the outputs y_t of every step as columns.
     scores = params["Wy"] @ flat_states.T + params["by"][:, None]
@@ -162,7 +165,7 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     # dWh = sum_t delta_t h_{t-1}^T: steps 2..T pair with the stored states 1..T-1, step 1 with h0.
     d_Wh = flat_deltas[batch_size:].T @ flat_states[:-batch_size] + deltas[0].T @ h0
     # [dWx | dbx] in one product: the inputs carry an extra column of ones for the bias.
-    d_Wx_bx = flat_deltas.T @ inputs_with_ones.reshape(-1, input_size + 1)
+    d_Wx_bx = flat_deltas.T @ inputs_with_ones
     grads = {
         "Wx": d_Wx_bx[:, :input_size],
         "Wh": d_Wh,

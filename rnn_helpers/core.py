@@ -152,7 +152,11 @@ def rnn_forward_batch(inputs, params, h0=None):
     batch_size, sequence_length, _ = inputs.shape
     expect_shape("inputs", inputs, (batch_size, sequence_length, input_size))
     h0 = _initial_state(h0, (batch_size,), hidden_size)
-    hidden_states = forward_time_major(inputs.transpose(1, 0, 2), params, h0)
+    # The input term Wx x_t + bx does not depend on h, so compute it for every step at once, as
+    # one 2-D product (one BLAS call; a 3-D product would loop over the steps).
+    time_major_inputs = inputs.transpose(1, 0, 2).reshape(-1, input_size)
+    input_terms = (time_major_inputs @ params["Wx"].T + params["bx"]).reshape(sequence_length, batch_size, -1)
+    hidden_states = recurrence_in_place(input_terms, params["Wh"], h0)
     outputs = read_out(hidden_states, params)
     return hidden_states.transpose(1, 0, 2), outputs.transpose(1, 0, 2)
 
@@ -189,29 +193,24 @@ def tanh_in_place(values):
     return values
 
 
-def forward_time_major(inputs, params, h0, out=None):
-    """The recurrence on time-major arrays, without checks (callers check their arguments).
+def recurrence_in_place(input_terms, Wh, h0):
+    """Run h_t = tanh(input_terms[t] + Wh h_{t-1}) for every step, overwriting ``input_terms``.
 
-    Inputs: inputs (T, N, D), params from ``init_params``, h0 (N, H), and optionally ``out``, a
-    float64 array of shape (T, N, H) to write into.
-    Returns hidden_states (T, N, H), contiguous, so each step reads and writes one block of memory.
+    Inputs (no checks: callers check their arguments):
+    - input_terms: shape (T, N, H), time-major, holding Wx x_t + bx for every step; on return it
+      holds the hidden states h_t. Time-major means each step reads and writes one contiguous block.
+    - Wh: shape (H, H)
+    - h0: shape (N, H)
+
+    Returns ``input_terms``, now the hidden states (T, N, H).
     """
-    sequence_length, batch_size, input_size = inputs.shape
-    hidden_size = params["Wh"].shape[0]
-    if out is None:
-        out = np.empty((sequence_length, batch_size, hidden_size))
-    hidden_states = out
-    # The input term does not depend on h, so compute it for every step in one 2-D product
-    # (a 2-D product is one BLAS call; a 3-D one would loop over the steps).
-    np.matmul(inputs.reshape(-1, input_size), params["Wx"].T, out=hidden_states.reshape(-1, hidden_size))
-    hidden_states += params["bx"]
-    Wh_transposed = np.ascontiguousarray(params["Wh"].T)
+    Wh_transposed = np.ascontiguousarray(Wh.T)
     h = h0
     with np.errstate(over="ignore"):  # see tanh_in_place
-        for t in range(sequence_length):
-            hidden_states[t] += h @ Wh_transposed  # a_t = Wx x_t + bx + Wh h_{t-1}
-            h = tanh_in_place(hidden_states[t])
-    return hidden_states
+        for t in range(len(input_terms)):
+            input_terms[t] += h @ Wh_transposed  # a_t = Wx x_t + bx + Wh h_{t-1}
+            h = tanh_in_place(input_terms[t])
+    return input_terms
 
 
 def predict(outputs):

@@ -6,7 +6,9 @@ never drift from what the notebooks teach.
 
 import numpy as np
 
-from .core import original_example, predict, rnn_forward, rnn_step, saturated_fraction
+from .backprop import rnn_backward
+from .core import init_params, original_example, predict, rnn_forward, rnn_step, saturated_fraction
+from .tasks import running_sign_task
 
 
 def _original():
@@ -49,6 +51,19 @@ def _flipped_prediction_accuracy():
     return float(np.mean(predicted == example["labels"]))
 
 
+def _original_gradients():
+    example = _original()
+    return rnn_backward(example["inputs"], example["labels"], example["params"])[1]
+
+
+def _running_sign_ones_fraction():
+    return float(np.mean(running_sign_task(2000, 50, seed=0)["labels"] == 1))
+
+
+def _original_Wh_norm():
+    return float(np.linalg.norm(init_params(3, 4, 2, seed=0)["Wh"], 2))
+
+
 # name -> (what the exercise asks, function computing the expected answer, tolerance)
 EXERCISES = {
     "01.1": ("h_1 when x = np.ones(3) and h_0 = 0, with the original weights", _step_from_ones, 1e-8),
@@ -60,6 +75,12 @@ EXERCISES = {
     "04.1": ("the accuracy of always predicting class 0 on the original labels", _always_zero_accuracy, 1e-9),
     "04.2": ("the accuracy of the flipped predictions (1 - predicted) on the original labels",
              _flipped_prediction_accuracy, 1e-9),
+    "06.1": ("dL/dby for the original example (mean loss over its 5 steps)", lambda: _original_gradients()["by"], 1e-8),
+    "06.2": ("dL/dWh[0, 0] for the original example, by central differences", lambda: _original_gradients()["Wh"][0, 0],
+             1e-6),
+    "07.1": ("the fraction of labels equal to 1 in running_sign_task(2000, 50, seed=0)", _running_sign_ones_fraction,
+             1e-9),
+    "08.1": ("the largest singular value of the original Wh (init_params(3, 4, 2, seed=0))", _original_Wh_norm, 1e-8),
 }
 
 

@@ -13,13 +13,21 @@ from ._checks import as_float_array
 from .core import project_2d
 
 FIGURE_STYLE = {"figure.figsize": (9.0, 3.2), "figure.dpi": 80, "axes.grid": True, "grid.alpha": 0.3}
-matplotlib.rcParams.update(FIGURE_STYLE)
 
 SATURATION = 0.95  # |h| above this sits on tanh's flat part, where its slope is below 0.1
 
 
+def new_figure(nrows=1, ncols=1, **kwargs):
+    """``plt.subplots`` in the collection's style (``FIGURE_STYLE``): returns (figure, axes).
+
+    Notebooks make their own figures with this, so every figure's size comes from one place.
+    """
+    with matplotlib.rc_context(FIGURE_STYLE):
+        return plt.subplots(nrows, ncols, **kwargs)
+
+
 def _axes(ax):
-    return plt.subplots()[1] if ax is None else ax
+    return new_figure()[1] if ax is None else ax
 
 
 def plot_hidden_units(hidden_states, ax=None, title="Hidden units over time"):
@@ -96,7 +104,7 @@ def plot_hidden_overview(hidden_states, title=None):
 
     Returns the matplotlib Figure.
     """
-    figure, axes = plt.subplots(1, 3, figsize=(FIGURE_STYLE["figure.figsize"][0] * 1.5, 3.4))
+    figure, axes = new_figure(1, 3, figsize=(FIGURE_STYLE["figure.figsize"][0] * 1.5, 3.4))
     plot_hidden_units(hidden_states, ax=axes[0])
     plot_hidden_heatmap(hidden_states, ax=axes[1])
     plot_trajectory_2d(hidden_states, ax=axes[2])
@@ -132,7 +140,7 @@ def plot_training_curves(history, title="Training"):
 
     Returns the matplotlib Figure.
     """
-    figure, (loss_ax, accuracy_ax) = plt.subplots(1, 2)
+    figure, (loss_ax, accuracy_ax) = new_figure(1, 2)
     epochs = np.arange(1, len(history["loss"]) + 1)
     loss_ax.plot(epochs, history["loss"], marker="o", ms=3)
     loss_ax.set(xlabel="epoch", ylabel="mean cross-entropy", title="training loss")

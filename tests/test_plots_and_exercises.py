@@ -47,9 +47,12 @@ def test_overview_and_histogram(hidden_states):
     plt.close("all")
 
 
-def test_figure_size_comes_from_one_place():
-    assert tuple(matplotlib.rcParams["figure.figsize"]) == plots.FIGURE_STYLE["figure.figsize"]
-    assert matplotlib.rcParams["figure.dpi"] == plots.FIGURE_STYLE["figure.dpi"]
+def test_figure_size_comes_from_one_place(hidden_states):
+    width, height = plots.FIGURE_STYLE["figure.figsize"]
+    for figure in (plots.new_figure()[0], plots.plot_hidden_units(hidden_states).figure):
+        assert tuple(figure.get_size_inches()) == (width, height)
+        assert figure.dpi == plots.FIGURE_STYLE["figure.dpi"]
+    plt.close("all")
 
 
 def test_plots_reject_bad_input():
