@@ -1,6 +1,8 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make lab   set up the virtual environment if needed, then open the notebooks in JupyterLab
-#   make test  set up the virtual environment if needed, then run every test
+#   make test  set up the virtual environment (and Chromium, where it can) if needed, then run every test
+# and one more for the classroom:
+#   make app   serve the hidden-state explorer alone, as a web app (Voila)
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
@@ -10,7 +12,7 @@ TORCH ?= 1
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-test lab test lint execute navigation benchmark
+.PHONY: setup setup-test lab app test lint chromium execute navigation benchmark
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -29,15 +31,29 @@ setup-test: setup $(if $(filter 1,$(TORCH)),$(VENV)/.installed-torch,)
 lab: setup
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/
 
-lint: setup-test
-	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts benchmarks
+app: setup
+	$(VENV)/bin/voila apps/explorer.ipynb
 
-test: lint
+lint: setup-test
+	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts benchmarks apps
+
+# The browser tests drive Debian's Chromium. Install it when we can (root with apt-get); otherwise
+# say how, and those tests skip.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "No Chromium at /usr/bin/chromium: the browser tests will skip (sudo apt-get install chromium)"; \
+	fi
+
+test: lint chromium
 	$(PYTHON) -m pytest
 
 # For authors: re-run every notebook top to bottom in a fresh kernel and store the outputs.
 execute: setup navigation
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9][0-9]-*.ipynb
+	$(PYTHON) scripts/execute_notebooks.py
 
 navigation: setup
 	$(PYTHON) scripts/update_navigation.py

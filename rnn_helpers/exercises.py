@@ -8,6 +8,7 @@ import numpy as np
 
 from .backprop import rnn_backward
 from .core import init_params, original_example, predict, rnn_forward, rnn_step, saturated_fraction
+from .explorer import ExplorerConfig, simulate
 from .tasks import running_sign_task
 
 
@@ -51,6 +52,12 @@ def _flipped_prediction_accuracy():
     return float(np.mean(predicted == example["labels"]))
 
 
+def _impulse_memory_steps():
+    result = simulate(ExplorerConfig(spectral_radius=0.5, signal="impulse", bias=0.0))
+    peak = np.abs(result["hidden_states"]).max(axis=1)
+    return int(np.argmax(peak < 0.01 * peak[0]))
+
+
 def _original_gradients():
     example = _original()
     return rnn_backward(example["inputs"], example["labels"], example["params"])[1]
@@ -75,6 +82,8 @@ EXERCISES = {
     "04.1": ("the accuracy of always predicting class 0 on the original labels", _always_zero_accuracy, 1e-9),
     "04.2": ("the accuracy of the flipped predictions (1 - predicted) on the original labels",
              _flipped_prediction_accuracy, 1e-9),
+    "05.1": ("the first step index t (0-based) at which max |h_t| < 1% of max |h_0| after an impulse, with "
+             "ExplorerConfig(spectral_radius=0.5, signal='impulse')", _impulse_memory_steps, 0),
     "06.1": ("dL/dby for the original example (mean loss over its 5 steps)", lambda: _original_gradients()["by"], 1e-8),
     "06.2": ("dL/dWh[0, 0] for the original example, by central differences", lambda: _original_gradients()["Wh"][0, 0],
              1e-6),

@@ -1,0 +1,257 @@
+"""The explorer in a real browser: JupyterLab and Voila, driven by Playwright in Debian's Chromium.
+
+Starts JupyterLab headless on a free loopback port, opens notebook 05, runs all cells, checks that
+the widgets render as widgets and no cell shows a traceback, then measures how long a key press on
+a slider takes to change the plot's pixels, for the explorer (bqplot) and for the naive
+``interact`` + matplotlib version in the same notebook. Then serves the app with Voila and checks
+that page too. Screenshots go to artifacts/.
+
+Needs Chromium at /usr/bin/chromium (``make test`` installs it with apt where it can); without it
+these tests skip. Run them alone with ``.venv/bin/python -m pytest tests/test_browser.py``.
+"""
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+PRESSES = 20  # key presses per latency measurement (the target asks for at least 10)
+TOKEN = "rnn-notebooks-browser-test"
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                reason=f"no Chromium at {CHROMIUM} (make test installs it)")
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+
+# In the page: remember what the watched element looks like, then on the next trusted key press
+# note the time and poll once per animation frame until it looks different. Each poll runs just
+# after its frame has been rendered (a task posted from the requestAnimationFrame callback), so a
+# change that a library applies in its own animation-frame callback is seen in the frame that
+# paints it, not one frame later. Resolves to milliseconds, or -1 after 5 s without a change.
+ARM_LATENCY_PROBE = """
+([selector, kind]) => {
+  const snapshot = () => {
+    const root = document.querySelector(selector);
+    if (!root) return null;
+    if (kind === 'svg') return Array.from(root.querySelectorAll('path')).map(p => p.getAttribute('d')).join('|');
+    const image = root.querySelector('img');
+    return image && image.complete && image.naturalWidth > 0 ? image.src : null;
+  };
+  const before = snapshot();
+  window.__latency = new Promise((resolve) => {
+    const afterFrame = new MessageChannel();
+    let pressed = null;
+    afterFrame.port1.onmessage = () => {
+      const now = snapshot();
+      if (now !== null && now !== before) resolve(performance.now() - pressed);
+      else if (performance.now() - pressed > 5000) resolve(-1);
+      else requestAnimationFrame(poll);
+    };
+    const poll = () => afterFrame.port2.postMessage(null);
+    const onKey = (event) => {
+      if (!event.isTrusted) return;
+      document.removeEventListener('keydown', onKey, true);
+      pressed = event.timeStamp;
+      requestAnimationFrame(poll);
+    };
+    document.addEventListener('keydown', onKey, true);
+  });
+  return before !== null;
+}
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url, process, timeout=90):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+def start_server(command, url, log_name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / log_name, "w")
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_http(url, process)
+    except Exception:
+        process.terminate()
+        raise
+    return process
+
+
+def stop_server(process):
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def jupyterlab():
+    port = free_port()
+    settings = tempfile.mkdtemp(prefix="rnn-lab-")
+    # Render every cell (JupyterLab 4 otherwise skips drawing cells scrolled out of view), and do not
+    # ask about news: the page should look as it does for a student with default cell rendering.
+    notebook_settings = Path(settings) / "@jupyterlab" / "notebook-extension"
+    notebook_settings.mkdir(parents=True)
+    (notebook_settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    news_settings = Path(settings) / "@jupyterlab" / "apputils-extension"
+    news_settings.mkdir(parents=True)
+    (news_settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={ROOT}",
+        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={settings}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    process = start_server(command, f"http://127.0.0.1:{port}/api/status?token={TOKEN}", "jupyterlab.log")
+    yield f"http://127.0.0.1:{port}"
+    stop_server(process)
+    shutil.rmtree(settings, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def measure_latency(page, handle, watched, kind, presses=PRESSES):
+    """Median and 95th percentile (ms) from a key press on ``handle`` to a change in ``watched``."""
+    latencies = []
+    for press in range(presses):
+        handle.focus()
+        page.wait_for_timeout(350)  # let the previous update finish everywhere
+        assert page.evaluate(ARM_LATENCY_PROBE, [watched, kind]), f"nothing to watch at {watched}"
+        page.keyboard.press("ArrowRight" if press % 2 == 0 else "ArrowLeft")
+        latency = page.evaluate("window.__latency")
+        assert latency >= 0, f"the plot at {watched} did not change within 5 s of a key press"
+        latencies.append(latency)
+    latencies.sort()
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
+    return statistics.median(latencies), p95
+
+
+def check_widgets_rendered(page, scope):
+    """The controls are live widgets and the plots are bqplot SVGs, not text reprs."""
+    page.wait_for_selector(f"{scope} .rnn-explorer .widget-slider", state="attached", timeout=60_000)
+    page.locator(f"{scope} .rnn-explorer").scroll_into_view_if_needed()
+    page.wait_for_selector(f"{scope} .rnn-explorer .bqplot svg path", state="attached", timeout=60_000)
+    assert page.locator(f"{scope} .rnn-explorer .widget-slider").count() == 7
+    assert page.locator(f"{scope} .rnn-explorer .bqplot").count() == 3
+    assert page.get_by_text("Loading widget").count() == 0
+    assert page.get_by_text("VBox(children=").count() == 0, "a widget is shown as its text repr"
+
+
+def assert_plot_follows_slider(page, handle, figure):
+    """Moving the slider by a few steps changes the figure's pixels."""
+    before = figure.screenshot()
+    handle.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(1000)
+    assert figure.screenshot() != before, "the plot did not change after moving the slider"
+
+
+def slider_handle(page, scope, description):
+    slider = page.locator(f"{scope} .widget-slider").filter(has_text=description).first
+    return slider.locator(".noUi-handle").first
+
+
+def test_explorer_in_jupyterlab(jupyterlab, browser, report):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{jupyterlab}/lab/tree/notebooks/05-explorer.ipynb?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    scope = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    check_widgets_rendered(page, scope)
+    page.wait_for_selector(f"{scope} .rnn-naive img", state="attached", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    assert page.locator(f"{scope} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.get_by_text("Traceback").count() == 0, "a cell shows a traceback"
+
+    hidden_units = f"{scope} .rnn-explorer .rnn-hidden-units"
+    units_figure = page.locator(hidden_units)
+    units_figure.scroll_into_view_if_needed()
+    radius = slider_handle(page, f"{scope} .rnn-explorer", "ρ(Wh)")
+    assert_plot_follows_slider(page, radius, units_figure)
+    default = measure_latency(page, radius, hidden_units, "svg")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "explorer-jupyterlab.png")
+
+    # The heaviest setting: longest sequence and most hidden units (End jumps a slider to its maximum).
+    for description in ("length T", "hidden H"):
+        slider_handle(page, f"{scope} .rnn-explorer", description).focus()
+        page.keyboard.press("End")
+        page.wait_for_timeout(800)
+    heaviest = measure_latency(page, radius, hidden_units, "svg")
+
+    naive_output = f"{scope} .rnn-naive"
+    page.locator(naive_output).scroll_into_view_if_needed()
+    naive = measure_latency(page, slider_handle(page, naive_output, "ρ(Wh)"), naive_output, "img")
+    page.screenshot(path=ARTIFACTS / "naive-interact-jupyterlab.png")
+    page.close()
+
+    ratio = default[0] / naive[0]
+    line = (f"slider latency: median {default[0]:.0f} ms, p95 {default[1]:.0f} ms; heaviest (T=100, H=32): "
+            f"median {heaviest[0]:.0f} ms, p95 {heaviest[1]:.0f} ms; naive interact: median {naive[0]:.0f} ms, "
+            f"p95 {naive[1]:.0f} ms; ratio {ratio:.2f}")
+    print(line)
+    report(line)
+    assert not errors, f"JavaScript errors in the page: {errors}"
+    for name, (median, p95) in {"default": default, "heaviest": heaviest}.items():
+        assert median < 100 and p95 < 200, f"{name} setting too slow: {line}"
+    assert ratio <= 0.5, f"not at most half the naive latency: {line}"
+
+
+def test_explorer_in_voila(browser):
+    port = free_port()
+    command = [sys.executable, "-m", "voila", "apps/explorer.ipynb", "--no-browser", f"--port={port}",
+               "--Voila.ip=127.0.0.1"]
+    process = start_server(command, f"http://127.0.0.1:{port}/", "voila.log")
+    try:
+        page = browser.new_page(viewport={"width": 1500, "height": 900})
+        page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+        check_widgets_rendered(page, "body")
+        assert page.get_by_text("Traceback").count() == 0
+        units_figure = page.locator(".rnn-explorer .rnn-hidden-units")
+        assert_plot_follows_slider(page, slider_handle(page, ".rnn-explorer", "ρ(Wh)"), units_figure)
+        page.screenshot(path=ARTIFACTS / "explorer-voila.png")
+        page.close()
+    finally:
+        stop_server(process)
