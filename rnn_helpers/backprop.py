@@ -102,6 +102,14 @@ def _softmax_cross_entropy_class_major(scores, labels, reduction):
     return float(loss), probabilities
 
 
+def gradient_norm(grads):
+    """The joint L2 norm of all gradients: sqrt of the sum of every squared entry.
+
+    - grads: dict of arrays (any shapes)
+    """
+    return float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+
+
 def clip_gradients(grads, max_norm):
     """Scale all gradients together so their joint L2 norm is at most ``max_norm``.
 
@@ -111,7 +119,7 @@ def clip_gradients(grads, max_norm):
     """
     if not max_norm > 0:
         raise ValueError(f"max_norm must be positive, got {max_norm}")
-    norm = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    norm = gradient_norm(grads)
     factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return {name: g * factor for name, g in grads.items()}, norm
 

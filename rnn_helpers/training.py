@@ -7,7 +7,7 @@ way ``torch.optim`` optimisers update a model's tensors.
 import numpy as np
 
 from ._checks import check_positive_int
-from .backprop import rnn_backward
+from .backprop import clip_gradients, gradient_norm, rnn_backward
 from .core import accuracy, make_rng, predict, rnn_forward_batch
 
 
@@ -101,9 +101,10 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
             batch = order[start : start + batch_size]
             loss, grads = rnn_backward(train_data["inputs"][batch], train_data["labels"][batch], params)
             del grads["h0"]  # the initial state is fixed at zero, not learned
-            norm = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
-            if clip_norm is not None and norm > clip_norm:
-                grads = {name: g * (clip_norm / norm) for name, g in grads.items()}
+            if clip_norm is None:
+                norm = gradient_norm(grads)
+            else:
+                grads, norm = clip_gradients(grads, clip_norm)
             optimizer.step(params, grads)
             losses.append(loss)
             norms.append(norm)

@@ -4,7 +4,11 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -22,8 +26,8 @@ ORIGINAL_LINES = [
 ]
 
 
-def stored_stream_text(path):
-    notebook = json.loads(path.read_text())
+def stream_text(notebook):
+    """All stdout/stderr text of a notebook's code cells (a dict or NotebookNode)."""
     return "".join(
         "".join(output.get("text", ""))
         for cell in notebook["cells"]
@@ -31,6 +35,10 @@ def stored_stream_text(path):
         for output in cell["outputs"]
         if output["output_type"] == "stream"
     )
+
+
+def stored_stream_text(path):
+    return stream_text(json.loads(path.read_text()))
 
 
 def test_expected_lines_are_the_reference_transcript():
@@ -81,3 +89,19 @@ def test_readme_lists_every_notebook():
     readme = (ROOT / "README.md").read_text()
     for path in NOTEBOOKS:
         assert f"notebooks/{path.name}" in readme, f"README.md does not link {path.name}"
+
+
+def test_training_notebook_reaches_95_percent_in_under_a_minute():
+    """Notebook 07's promise: test accuracy >= 95%, and the whole notebook runs in under 60 s."""
+    path = ROOT / "notebooks" / "07-training.ipynb"
+    stored = re.search(r"final test accuracy: ([0-9.]+)", stored_stream_text(path))
+    assert stored and float(stored.group(1)) >= 0.95, "the stored run does not show >= 95% test accuracy"
+    notebook = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+                   ).execute()
+    elapsed = time.perf_counter() - start
+    assert elapsed < 60, f"notebook 07 took {elapsed:.1f} s"
+    fresh = re.search(r"final test accuracy: ([0-9.]+)", stream_text(notebook))
+    assert fresh and float(fresh.group(1)) >= 0.95
+
