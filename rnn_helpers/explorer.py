@@ -110,6 +110,17 @@ def simulate(config):
     }
 
 
+NICE_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
+
+
+def nice_bound(value):
+    """The smallest round number (NICE_STEPS x 10^k, k an integer) at least ``value``; 1 for zero."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    return float(next(step * power for step in NICE_STEPS if step * power >= value))
+
+
 def describe(result):
     """One line of text with the readout the explorer shows under its controls."""
     hidden_size = result["hidden_states"].shape[1]
@@ -160,10 +171,12 @@ class Explorer:
             scales={"x": self.time_scale, "y": bqplot.LinearScale(min=-1.05, max=1.05)}, stroke_width=1.5,
             **QUIET)
         trajectory_scales = {"x": bqplot.LinearScale(), "y": bqplot.LinearScale()}
+        self.trajectory_scales = list(trajectory_scales.values())
         self.trajectory_line = bqplot.Lines(scales=trajectory_scales, colors=["gray"], **QUIET)
         self.trajectory_start = bqplot.Scatter(scales=trajectory_scales, colors=["crimson"], default_size=40,
                                                labels=["start"], display_legend=True, **QUIET)
-        output_scales = {"x": self.time_scale, "y": bqplot.LinearScale()}
+        self.output_scale = bqplot.LinearScale()
+        output_scales = {"x": self.time_scale, "y": self.output_scale}
         self.output_lines = bqplot.Lines(scales=output_scales, colors=["steelblue", "darkorange"],
                                          labels=["y[0]", "y[1]"], display_legend=True, **QUIET)
         self.input_line = bqplot.Lines(scales=output_scales, colors=["black"], line_style="dashed",
@@ -203,7 +216,13 @@ class Explorer:
         result = simulate(self.config())
         steps = np.arange(1, len(result["inputs"]) + 1, dtype=np.float32)
         trajectory = result["trajectory"].astype(np.float32)  # float32 halves what is sent to the page
+        # Fixed, rounded axis ranges: the axes redraw only when the data outgrow them, not on every move.
         self.time_scale.min, self.time_scale.max = 1.0, float(len(steps))
+        trajectory_bound = nice_bound(np.abs(trajectory).max())
+        for scale in self.trajectory_scales:
+            scale.min, scale.max = -trajectory_bound, trajectory_bound
+        output_bound = nice_bound(max(np.abs(result["outputs"]).max(), np.abs(result["inputs"]).max()))
+        self.output_scale.min, self.output_scale.max = -output_bound, output_bound
         # hold_sync sends each mark's new arrays to the page together, so it redraws once.
         with self.unit_lines.hold_sync():
             self.unit_lines.x = steps

@@ -5,7 +5,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from rnn_helpers.explorer import LIMITS, SIGNALS, ExplorerConfig, build_explorer, input_signal, simulate
+from rnn_helpers.explorer import (
+    LIMITS,
+    SIGNALS,
+    ExplorerConfig,
+    build_explorer,
+    input_signal,
+    nice_bound,
+    simulate,
+)
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +93,10 @@ def test_the_plots_show_the_last_simulation(explorer):
     np.testing.assert_allclose(explorer.trajectory_line.x, result["trajectory"][:, 0], rtol=1e-5, atol=1e-6)
     assert explorer.prediction_line.y.tolist() == result["predictions"].tolist()
     assert explorer.time_scale.max == 25
+    # Axis ranges are rounded bounds that contain the data, so small moves do not redraw the axes.
+    trajectory_bound = explorer.trajectory_scales[0].max
+    assert np.abs(result["trajectory"]).max() <= trajectory_bound == nice_bound(np.abs(result["trajectory"]).max())
+    assert np.abs(result["outputs"]).max() <= explorer.output_scale.max == -explorer.output_scale.min
     assert "of 6" in explorer.readout.value and "spectral radius ρ(Wh) = 0.90" in explorer.readout.value
     change(explorer, hidden_size=8, sequence_length=40)
 
@@ -93,3 +105,8 @@ def test_controls_cover_the_required_settings(explorer):
     assert set(explorer.controls) == set(LIMITS) | {"signal"}
     assert tuple(explorer.controls["signal"].options) == SIGNALS
     assert "rnn-explorer" in explorer.widget._dom_classes
+
+
+def test_nice_bound_rounds_up_to_a_round_number():
+    values = (0.0, 0.03, 0.7, 1.0, 1.01, 2.5, 7.0, 10.2)
+    assert [nice_bound(v) for v in values] == [1, 0.03, 0.8, 1, 1.5, 3, 8, 15]
