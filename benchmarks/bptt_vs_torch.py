@@ -67,7 +67,7 @@ def torch_model(params, inputs, labels, h0):
     return loss_and_grads
 
 
-def interleaved_medians(ours, theirs, blocks=5, min_block_seconds=0.2):
+def interleaved_medians(ours, theirs, blocks=7, min_block_seconds=0.2):
     """Median milliseconds of two functions, timed in alternating blocks.
 
     Alternating blocks of calls let both meet the same machine conditions (another process, CPU
