@@ -242,16 +242,16 @@ def gradient_through_time(inputs, labels, params):
     dL_T/dh_{t-1} = Wh^T (dL_T/dh_t * (1 - h_t^2)), one Jacobian factor per step.
 
     Inputs:
-    - inputs: shape (N, T, D)
-    - labels: shape (N, T); only labels[:, -1] is used and must not be IGNORE
+    - inputs: shape (N, T, D), or (T, D) for one sequence
+    - labels: shape (N, T) or (T,); only the last step's labels are used and must not be IGNORE
     - params: dict from ``init_params``
 
     Returns norms of shape (T,): norms[k] = mean over the batch of ||dL_T / dh_{T-k}||, so
     norms[0] is the last state and norms[T-1] the first.
     """
     inputs, labels, _, _ = _as_batch(inputs, labels, params, None)
-    if inputs.ndim != 3 or np.any(labels[:, -1] == IGNORE):
-        raise ValueError("gradient_through_time needs a batch (N, T, D) with a label at the last step")
+    if np.any(labels[:, -1] == IGNORE):
+        raise ValueError("gradient_through_time needs a label at the last step, got IGNORE (-1)")
     hidden_states, outputs = rnn_forward_batch(inputs, params)
     _, d_last_output = softmax_cross_entropy(outputs[:, -1], labels[:, -1])
     d_hidden = d_last_output @ params["Wy"]  # dL_T/dh_T, shape (N, H)

@@ -7,7 +7,7 @@ its SVG: no image is rendered in the kernel, which keeps the response to a key p
 100 ms even at the largest settings (matplotlib's inline images take several times longer).
 """
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -87,12 +87,10 @@ def simulate(config):
     - 'spectral_radius': of the Wh actually used; 'saturated_units': how many units have
       |h| > 0.95 at the last step; 'saturated_fraction': share of all activations with |h| > 0.95.
     """
-    for field in fields(ExplorerConfig):
-        value = getattr(config, field.name)
-        if field.name in LIMITS:
-            low, high, _ = LIMITS[field.name]
-            if not low <= value <= high:
-                raise ValueError(f"{field.name} must be between {low} and {high}, got {value}")
+    for name, (low, high, _) in LIMITS.items():
+        value = getattr(config, name)
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be between {low} and {high}, got {value}")
     params = explorer_params(config)
     inputs = input_signal(config.signal, config.sequence_length, config.amplitude, seed=config.seed)
     hidden_states, outputs = rnn_forward_batch(inputs[None, :, None], params)
