@@ -1,0 +1,44 @@
+"""The recurrent cells the training loop and the gradient check know, by name.
+
+``get_cell("rnn")`` returns the vanilla RNN's functions; gated cells ("lstm", "gru") register
+theirs in ``CELLS`` with the same interface, so ``train``, ``evaluate`` and ``gradient_check`` take
+``cell="rnn" | "lstm" | "gru"`` and work the same way for every cell.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ._checks import PARAM_NAMES
+from .backprop import rnn_backward
+from .core import init_params, rnn_forward_batch
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What the training loop and the gradient check need to know about a recurrent cell.
+
+    - init(input_size, hidden_size, output_size, seed) -> params dict with keys ``param_names``
+    - forward_batch(inputs (N, T, D), params, h0=None) -> (hidden_states (N, T, H), outputs (N, T, O))
+    - backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None) -> (loss, grads),
+      grads with the keys of params plus 'h0'
+    """
+
+    name: str
+    param_names: tuple
+    init: Callable
+    forward_batch: Callable
+    backward: Callable
+
+
+CELLS = {
+    "rnn": Cell("rnn", PARAM_NAMES, init_params, rnn_forward_batch, rnn_backward),
+}
+
+
+def get_cell(name):
+    """The ``Cell`` registered under ``name`` ("rnn", and the gated cells once registered)."""
+    if not isinstance(name, str):
+        raise TypeError(f"cell must be a string, one of {sorted(CELLS)}, got {type(name).__name__}")
+    if name not in CELLS:
+        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {name!r}")
+    return CELLS[name]
