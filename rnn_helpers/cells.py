@@ -5,8 +5,8 @@ theirs in ``CELLS`` with the same interface, so ``train``, ``evaluate`` and ``gr
 ``cell="rnn" | "lstm" | "gru"`` and work the same way for every cell.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ._checks import PARAM_NAMES
 from .backprop import rnn_backward

@@ -58,3 +58,20 @@ def train_test_split(data, test_fraction=0.2, seed=0):
         {"inputs": data["inputs"][train], "labels": data["labels"][train]},
         {"inputs": data["inputs"][test], "labels": data["labels"][test]},
     )
+
+
+def remember_first_task(num_sequences, gap, seed=0):
+    """Remember one bit across a gap of distractors: the label at the last step is the first input's sign.
+
+    Inputs are random bits shown as x_t = +1 or -1, shape (N, gap + 1, 1): the first is the bit to
+    remember, the ``gap`` after it are random distractors. Labels, shape (N, gap + 1), are IGNORE (-1)
+    everywhere but the last step, which is 1 if the first input was +1 and 0 if it was -1.
+    One bit must be held for ``gap`` steps, so hidden-state capacity is never the limit: only how far
+    back the gradient (and the learned memory) can reach.
+    """
+    check_positive_int("num_sequences", num_sequences)
+    check_positive_int("gap", gap)
+    bits = make_rng(seed).randint(0, 2, size=(num_sequences, gap + 1))
+    labels = np.full((num_sequences, gap + 1), IGNORE, dtype=np.int64)
+    labels[:, -1] = bits[:, 0]
+    return {"inputs": (2.0 * bits - 1.0)[..., None], "labels": labels}

@@ -7,8 +7,9 @@ way ``torch.optim`` optimisers update a model's tensors.
 import numpy as np
 
 from ._checks import check_positive_int
-from .backprop import clip_gradients, gradient_norm, rnn_backward
-from .core import accuracy, make_rng, predict, rnn_forward_batch
+from .backprop import clip_gradients, gradient_norm
+from .cells import get_cell
+from .core import accuracy, make_rng, predict
 
 
 class SGD:
@@ -60,16 +61,18 @@ class Adam:
             param -= self.learning_rate * (m / correction1) / (np.sqrt(v / correction2) + self.epsilon)
 
 
-def evaluate(params, data):
-    """Accuracy of the RNN on a task's sequences (labelled steps only).
+def evaluate(params, data, cell="rnn"):
+    """Accuracy of a recurrent network on a task's sequences (labelled steps only).
 
     - data: dict with 'inputs' (N, T, D) and 'labels' (N, T)
+    - cell: which cell ``params`` belong to, "rnn" or a gated cell (see ``rnn_helpers.cells``)
     """
-    return accuracy(predict(rnn_forward_batch(data["inputs"], params)[1]), data["labels"])
+    outputs = get_cell(cell).forward_batch(data["inputs"], params)[1]
+    return accuracy(predict(outputs), data["labels"])
 
 
 def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, clip_norm=None, seed=0,
-          progress=False):
+          progress=False, cell="rnn"):
     """Train ``params`` in place with mini-batches of shuffled sequences.
 
     Inputs:
@@ -80,12 +83,14 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
     - clip_norm: clip each gradient's joint norm to this value (None: no clipping)
     - seed: seeds the shuffling, so a run is reproducible
     - progress: show a progress bar (tqdm's notebook bar in Jupyter, a text bar elsewhere)
+    - cell: which cell ``params`` belong to, "rnn" or a gated cell (see ``rnn_helpers.cells``)
 
     Returns a history dict of per-epoch lists: 'loss' (mean training loss), 'train_accuracy',
     'test_accuracy' (empty without test_data) and 'gradient_norm' (mean norm before clipping).
     """
     check_positive_int("epochs", epochs)
     check_positive_int("batch_size", batch_size)
+    backward = get_cell(cell).backward
     rng = make_rng(seed)
     num_sequences = len(train_data["inputs"])
     history = {"loss": [], "train_accuracy": [], "test_accuracy": [], "gradient_norm": []}
@@ -99,7 +104,7 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
         losses, norms = [], []
         for start in range(0, num_sequences, batch_size):
             batch = order[start : start + batch_size]
-            loss, grads = rnn_backward(train_data["inputs"][batch], train_data["labels"][batch], params)
+            loss, grads = backward(train_data["inputs"][batch], train_data["labels"][batch], params)
             del grads["h0"]  # the initial state is fixed at zero, not learned
             if clip_norm is None:
                 norm = gradient_norm(grads)
@@ -110,9 +115,9 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
             norms.append(norm)
         history["loss"].append(float(np.mean(losses)))
         history["gradient_norm"].append(float(np.mean(norms)))
-        history["train_accuracy"].append(evaluate(params, train_data))
+        history["train_accuracy"].append(evaluate(params, train_data, cell))
         if test_data is not None:
-            history["test_accuracy"].append(evaluate(params, test_data))
+            history["test_accuracy"].append(evaluate(params, test_data, cell))
         if progress:
             epoch_range.set_postfix(loss=f"{history['loss'][-1]:.3f}", accuracy=f"{history['train_accuracy'][-1]:.1%}")
     return history

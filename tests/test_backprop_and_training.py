@@ -13,7 +13,7 @@ from rnn_helpers.backprop import (
     softmax_cross_entropy,
 )
 from rnn_helpers.core import IGNORE
-from rnn_helpers.tasks import delayed_recall_task, running_sign_task, train_test_split
+from rnn_helpers.tasks import delayed_recall_task, remember_first_task, running_sign_task, train_test_split
 from rnn_helpers.training import SGD, Adam, evaluate, train
 
 
@@ -191,3 +191,19 @@ def test_fast_tanh_matches_numpy():
     with np.errstate(over="ignore"):  # exp overflows to inf for a > 354; tanh is still exactly 1
         fast = rnn.core.tanh_in_place(values.copy())
     np.testing.assert_allclose(fast, np.tanh(values), rtol=0, atol=1e-15)
+
+
+def test_remember_first_task_labels_only_the_last_step_with_the_first_sign():
+    data = remember_first_task(50, 7, seed=3)
+    assert data["inputs"].shape == (50, 8, 1) and data["labels"].shape == (50, 8)
+    assert np.all(data["labels"][:, :-1] == IGNORE)
+    assert np.array_equal(data["labels"][:, -1], (data["inputs"][:, 0, 0] > 0).astype(int))
+
+
+def test_train_and_evaluate_take_the_cell_by_name():
+    data = running_sign_task(64, 6, seed=0)
+    params = rnn.init_params(1, 4, 2, seed=0)
+    with pytest.raises(ValueError, match="cell must be one of"):
+        train(params, data, Adam(), 1, cell="transformer")
+    history = train(params, data, Adam(), 2, cell="rnn")
+    assert history["train_accuracy"][-1] == evaluate(params, data, cell="rnn")
