@@ -6,7 +6,9 @@ instead of a broadcasting error three lines deep inside NumPy.
 
 import numpy as np
 
-PARAM_NAMES = ("Wx", "Wh", "Wy", "bx", "by")
+# The vanilla RNN's parameters and their shapes (see check_params for the size letters).
+RNN_SHAPES = {"Wx": ("H", "D"), "Wh": ("H", "H"), "Wy": ("O", "H"), "bx": ("H",), "by": ("O",)}
+PARAM_NAMES = tuple(RNN_SHAPES)
 
 
 def as_float_array(name, value, ndim):
@@ -63,25 +65,38 @@ def expect_shape(name, array, shape):
         raise ValueError(f"{name} must have shape {tuple(shape)}, got {array.shape}")
 
 
-def check_params(params):
-    """Check the five RNN parameters for types, finiteness and consistent shapes.
+def check_params(params, shapes=RNN_SHAPES):
+    """Check a cell's parameters for types, finiteness and consistent shapes.
+
+    ``shapes`` maps each parameter name to its shape, written with the sizes D (input), H (hidden)
+    and O (output), and a gate count in front where several gates' weights are stacked: the
+    vanilla RNN's ``RNN_SHAPES`` (the default), or an LSTM's ``{"Wx": ("4H", "D"), ...}``. The input and
+    hidden sizes are read from params['Wx'], the output size from params['Wy'].
 
     Returns ``(input_size, hidden_size, output_size)``.
     """
+    names = tuple(shapes)
     if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict with keys {PARAM_NAMES}, got {type(params).__name__}")
-    missing = [key for key in PARAM_NAMES if key not in params]
+        raise TypeError(f"params must be a dict with keys {names}, got {type(params).__name__}")
+    missing = [key for key in names if key not in params]
     if missing:
-        raise ValueError(f"params is missing {missing}; expected keys {PARAM_NAMES}")
+        raise ValueError(f"params is missing {missing}; expected keys {names}")
     Wx = as_float_array("params['Wx']", params["Wx"], 2)
-    hidden_size, input_size = Wx.shape
+    gates = _size_factor(shapes["Wx"][0])
+    if Wx.shape[0] % gates:
+        raise ValueError(f"params['Wx'] must have {gates} * hidden_size rows (one block per gate), "
+                         f"got shape {Wx.shape}")
     Wy = as_float_array("params['Wy']", params["Wy"], 2)
-    output_size = Wy.shape[0]
-    expect_shape("params['Wh']", as_float_array("params['Wh']", params["Wh"], 2), (hidden_size, hidden_size))
-    expect_shape("params['Wy']", Wy, (output_size, hidden_size))
-    expect_shape("params['bx']", as_float_array("params['bx']", params["bx"], 1), (hidden_size,))
-    expect_shape("params['by']", as_float_array("params['by']", params["by"], 1), (output_size,))
-    return input_size, hidden_size, output_size
+    sizes = {"D": Wx.shape[1], "H": Wx.shape[0] // gates, "O": Wy.shape[0]}
+    for name, symbols in shapes.items():
+        expected = tuple(_size_factor(symbol) * sizes[symbol[-1]] for symbol in symbols)
+        expect_shape(f"params['{name}']", as_float_array(f"params['{name}']", params[name], len(expected)), expected)
+    return sizes["D"], sizes["H"], sizes["O"]
+
+
+def _size_factor(symbol):
+    """The gate count in front of a size symbol: 4 for "4H", 1 for "H"."""
+    return int(symbol[:-1] or 1)
 
 
 def check_positive_int(name, value):
