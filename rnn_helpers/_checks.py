@@ -82,21 +82,21 @@ def check_params(params, shapes=RNN_SHAPES):
     if missing:
         raise ValueError(f"params is missing {missing}; expected keys {names}")
     Wx = as_float_array("params['Wx']", params["Wx"], 2)
-    gates = _size_factor(shapes["Wx"][0])
+    gates = shape_from_sizes(shapes["Wx"][:1], {"H": 1})[0]  # gate blocks stacked in Wx: 4 for "4H"
     if Wx.shape[0] % gates:
         raise ValueError(f"params['Wx'] must have {gates} * hidden_size rows (one block per gate), "
                          f"got shape {Wx.shape}")
     Wy = as_float_array("params['Wy']", params["Wy"], 2)
     sizes = {"D": Wx.shape[1], "H": Wx.shape[0] // gates, "O": Wy.shape[0]}
     for name, symbols in shapes.items():
-        expected = tuple(_size_factor(symbol) * sizes[symbol[-1]] for symbol in symbols)
+        expected = shape_from_sizes(symbols, sizes)
         expect_shape(f"params['{name}']", as_float_array(f"params['{name}']", params[name], len(expected)), expected)
     return sizes["D"], sizes["H"], sizes["O"]
 
 
-def _size_factor(symbol):
-    """The gate count in front of a size symbol: 4 for "4H", 1 for "H"."""
-    return int(symbol[:-1] or 1)
+def shape_from_sizes(symbols, sizes):
+    """A shape written in size letters, as numbers: ("4H", "D") with sizes {"H": 5, "D": 3} is (20, 3)."""
+    return tuple(int(symbol[:-1] or 1) * sizes[symbol[-1]] for symbol in symbols)
 
 
 def check_positive_int(name, value):

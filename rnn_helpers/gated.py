@@ -41,7 +41,7 @@ two agree to 1e-12.
 
 import numpy as np
 
-from ._checks import as_float_array, check_params, check_positive_int, expect_shape
+from ._checks import as_float_array, check_params, check_positive_int, expect_shape, shape_from_sizes
 from .backprop import (
     _as_batch,
     _scratch_array,
@@ -68,31 +68,47 @@ def _uniform_params(shapes, input_size, hidden_size, output_size, seed):
     bound = 1.0 / np.sqrt(hidden_size)
     params = {}
     for name, symbols in shapes.items():
-        shape = tuple(int(symbol[:-1] or 1) * sizes[symbol[-1]] for symbol in symbols)
+        shape = shape_from_sizes(symbols, sizes)
         params[name] = rng.uniform(-bound, bound, size=shape) if name.startswith("W") else np.zeros(shape)
     return params
 
 
-def init_lstm_params(input_size, hidden_size, output_size, seed=0):
-    """LSTM parameters: weights uniform in [-1/sqrt(H), 1/sqrt(H)], biases zero but the forget gate's, 1.
+def init_lstm_params(input_size, hidden_size, output_size, seed=0, forget_bias=1.0):
+    """LSTM parameters: weights uniform in [-1/sqrt(H), 1/sqrt(H)], biases zero but the forget gate's.
 
-    A forget-gate bias of 1 starts every forget gate near sigma(1) = 0.73 instead of 0.5, so the cell
-    state, and the gradient along it, survives many more steps from the first update on (Gers,
-    Schmidhuber & Cummins 2000; Jozefowicz, Zaremba & Sutskever 2015).
+    The forget gate's bias, ``forget_bias``, sets how long the cell remembers before any training:
+    f = sigma(forget_bias) is the fraction of the cell state kept per step, and of the gradient
+    passed back along it. The default 1 (f = 0.73) is the value Jozefowicz, Zaremba & Sutskever (2015)
+    recommend over 0 (f = 0.5); a task that must remember over T steps wants f^T not too small, e.g.
+    3 (f = 0.95).
 
     Returns a dict with 'Wx' (4H, D), 'Wh' (4H, H), 'Wy' (O, H), 'bx' (4H,), 'by' (O,); draws in that order.
     """
     params = _uniform_params(LSTM_SHAPES, input_size, hidden_size, output_size, seed)
-    params["bx"][hidden_size : 2 * hidden_size] = 1.0  # the forget gate's block: rows H..2H-1
+    params["bx"][hidden_size : 2 * hidden_size] = _gate_bias("forget_bias", forget_bias)  # rows H..2H-1: f
     return params
 
 
-def init_gru_params(input_size, hidden_size, output_size, seed=0):
-    """GRU parameters: weights uniform in [-1/sqrt(H), 1/sqrt(H)], biases zero.
+def init_gru_params(input_size, hidden_size, output_size, seed=0, update_bias=0.0):
+    """GRU parameters: weights uniform in [-1/sqrt(H), 1/sqrt(H)], biases zero but the update gate's.
+
+    The update gate's bias, ``update_bias``, plays the forget-gate bias's part: z = sigma(update_bias)
+    is the fraction of the old state kept per step. The default 0 (z = 0.5) is PyTorch's.
 
     Returns a dict with 'Wx' (3H, D), 'Wh' (3H, H), 'Wy' (O, H), 'bx' (3H,), 'bhn' (H,), 'by' (O,).
     """
-    return _uniform_params(GRU_SHAPES, input_size, hidden_size, output_size, seed)
+    params = _uniform_params(GRU_SHAPES, input_size, hidden_size, output_size, seed)
+    params["bx"][hidden_size : 2 * hidden_size] = _gate_bias("update_bias", update_bias)  # rows H..2H-1: z
+    return params
+
+
+def _gate_bias(name, value):
+    """``value`` as a finite float, or a TypeError/ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return float(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,16 +360,19 @@ def gru_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
 
 
 # ---------------------------------------------------------------------------------------------
-# Fast path: what training and the benchmark use. Same numbers, computed time-major.
+# Fast path: what training and the benchmark use. Same numbers, computed gate-major and time-major.
 # ---------------------------------------------------------------------------------------------
 #
-# Like ``rnn_backward``: work time-major, (T, N, ...), so each step reads and writes one contiguous
-# block; do every product that does not depend on the recurrence (the input terms, the read-out,
-# the weight gradients) once for all steps as one big matrix product; write each step's results
-# into preallocated arrays instead of making new ones. Two more tricks, both exact identities:
-# sigma(a) = 1 / (1 + exp(-a)) and tanh(a) = 2 sigma(2a) - 1. NumPy's exp is vectorised and its
-# float64 tanh is not, so the weights are pre-scaled (by -1, and -2 for a tanh gate) and one
-# exp, +1, 1/x over the whole block of gates gives every gate at once.
+# Like ``rnn_backward``: do every product that does not depend on the recurrence (the input terms,
+# the read-out, the weight gradients) once for all steps as one big matrix product, and write each
+# step's results into preallocated arrays instead of making new ones. The gates are stored
+# gate-major, shape (G, T, N, H): ``i, f, g, o = gates`` are each (T, N, H), and one gate at one
+# step, ``i[t]``, is a contiguous (N, H) block, so every element-wise operation runs over
+# contiguous memory (a column slice of an (N, 4H) array is several times slower for small H).
+# Products with the stacked weights become batched products over the gates: Wh (4H, H) viewed as
+# (4, H, H). Two identities save work: sigma(a) = 1 / (1 + exp(-a)) and tanh(a) = 2 sigma(2a) - 1.
+# NumPy's exp is vectorised and its float64 tanh is not, so the weights are pre-scaled (by -1, and
+# by -2 for the LSTM's candidate g) and one exp, +1, 1/x over all gates of a step gives them all.
 
 
 def _time_major_with_ones(inputs):
@@ -368,46 +387,54 @@ def _sigmoid_of_negated_in_place(values):
     """Overwrite ``values`` = -a with sigma(a) = 1 / (1 + exp(-a)); returns it."""
     np.exp(values, out=values)  # overflows to inf for a < -709: 1 / inf = 0 is still exact
     values += 1.0
-    return np.divide(1.0, values, out=values)  # faster than np.reciprocal, which is not vectorised
+    return np.divide(1.0, values, out=values)  # measured faster than np.reciprocal
+
+
+def _gate_major_weights(params, scale):
+    """[Wx | bx] and Wh^T per gate, each gate's rows multiplied by its entry of ``scale`` (G,).
+
+    Returns (Wx_bx (G, D + 1, H), Wh_transposed (G, H, H)): x (T * N, D + 1) @ Wx_bx[k] is gate k's
+    input term, h (N, H) @ Wh_transposed[k] its recurrent term.
+    """
+    gates, hidden_size = len(scale), params["Wh"].shape[1]
+    Wx_bx = np.column_stack([params["Wx"], params["bx"]]).reshape(gates, hidden_size, -1) * scale[:, None, None]
+    Wh = params["Wh"].reshape(gates, hidden_size, hidden_size) * scale[:, None, None]
+    return np.ascontiguousarray(Wx_bx.transpose(0, 2, 1)), np.ascontiguousarray(Wh.transpose(0, 2, 1))
 
 
 def _lstm_run(inputs_with_ones, params, h0, new_array):
-    """The LSTM over every step at once, time-major (no checks: callers check).
+    """The LSTM over every step at once (no checks: callers check).
 
     - inputs_with_ones: (T * N, D + 1) from ``_time_major_with_ones``; h0: (N, H)
     - new_array(name, shape): makes each result array (np.empty, or a reused scratch array)
 
-    Returns (gates (T, N, 4H) holding i, f, g, o; cells (T, N, H) holding c_t; tanh_cells (T, N, H)
-    holding tanh(c_t); states (T, N, H) holding h_t).
+    Returns (gates (4, T, N, H) holding i, f, g, o; cells (T, N, H) holding c_t; tanh_cells
+    (T, N, H) holding tanh(c_t); states (T, N, H) holding h_t).
     """
     batch_size, hidden_size = h0.shape
     sequence_length = len(inputs_with_ones) // batch_size
-    # Scale every gate's rows by -1 and the candidate's by -2: see the note above the fast path.
-    scale = np.full((4 * hidden_size, 1), -1.0)
-    scale[2 * hidden_size : 3 * hidden_size] = -2.0
-    Wx_bx = np.column_stack([params["Wx"], params["bx"]]) * scale
-    Wh_transposed = np.ascontiguousarray((params["Wh"] * scale).T)
-    gates = new_array("lstm_gates", (sequence_length, batch_size, 4 * hidden_size))
-    np.matmul(inputs_with_ones, Wx_bx.T, out=gates.reshape(-1, 4 * hidden_size))  # input terms, every step
+    # Every gate's rows scaled by -1, the candidate's by -2: see the note above the fast path.
+    Wx_bx, Wh_transposed = _gate_major_weights(params, np.array([-1.0, -1.0, -2.0, -1.0]))
+    gates = new_array("lstm_gates", (4, sequence_length, batch_size, hidden_size))
+    np.matmul(inputs_with_ones, Wx_bx, out=gates.reshape(4, -1, hidden_size))  # input terms, every step
     cells, tanh_cells, states = (
         new_array(name, (sequence_length, batch_size, hidden_size)) for name in ("lstm_c", "lstm_tanh_c", "lstm_h")
     )
-    i, f, g, o = (slice(k * hidden_size, (k + 1) * hidden_size) for k in range(4))
+    i, f, g, o = gates
     h, c = h0, np.zeros_like(h0)
-    recurrent_terms = np.empty((batch_size, 4 * hidden_size))
+    recurrent_terms = np.empty((4, batch_size, hidden_size))
     with np.errstate(over="ignore"):  # see _sigmoid_of_negated_in_place and tanh_in_place
         for t in range(sequence_length):
-            gate = gates[t]
-            gate += np.matmul(h, Wh_transposed, out=recurrent_terms)
-            _sigmoid_of_negated_in_place(gate)  # sigma(a) for i, f, o; sigma(2 a_g) for g
-            gate[:, g] *= 2.0
-            gate[:, g] -= 1.0  # g = tanh(a_g) = 2 sigma(2 a_g) - 1
-            np.multiply(gate[:, f], c, out=cells[t])
-            np.multiply(gate[:, i], gate[:, g], out=tanh_cells[t])
+            gates[:, t] += np.matmul(h, Wh_transposed, out=recurrent_terms)
+            _sigmoid_of_negated_in_place(gates[:, t])  # sigma(a) for i, f, o; sigma(2 a_g) for g
+            g[t] *= 2.0
+            g[t] -= 1.0  # g = tanh(a_g) = 2 sigma(2 a_g) - 1
+            np.multiply(f[t], c, out=cells[t])
+            np.multiply(i[t], g[t], out=tanh_cells[t])
             cells[t] += tanh_cells[t]  # c_t = f * c_{t-1} + i * g
             np.copyto(tanh_cells[t], cells[t])
             tanh_in_place(tanh_cells[t])
-            np.multiply(gate[:, o], tanh_cells[t], out=states[t])  # h_t = o * tanh(c_t)
+            np.multiply(o[t], tanh_cells[t], out=states[t])  # h_t = o * tanh(c_t)
             h, c = states[t], cells[t]
     return gates, cells, tanh_cells, states
 
@@ -454,22 +481,42 @@ def _loss_and_output_gradients(states, labels, params, reduction):
     return loss, d_scores, d_states
 
 
-def _gradients_from_pre_activations(d_input_terms, d_hidden_terms, inputs_with_ones, states, h0, d_scores):
-    """Weight gradients as single matrix products over every step.
+def _input_weight_gradients(d_input_terms, inputs_with_ones):
+    """[dWx | dbx] = sum over steps and sequences of d_a x^T, for every gate in one batched product.
 
-    - d_input_terms: (T, N, G) dL/d(Wx x_t + bx); d_hidden_terms: (T, N, G) dL/d(Wh h_{t-1})
-    - inputs_with_ones (T * N, D + 1); states (T, N, H); h0 (N, H); d_scores (O, T * N)
+    - d_input_terms: (G, T, N, H), dL/d(Wx x_t + bx) per gate; inputs_with_ones: (T * N, D + 1)
 
-    Returns a dict with 'Wx' (G, D), 'bx' (G,), 'Wh' (G, H), 'Wy' (O, H), 'by' (O,).
+    Returns (G * H, D + 1): dWx in the first D columns, dbx in the last.
     """
-    batch_size, hidden_size = h0.shape
+    gates, hidden_size = d_input_terms.shape[0], d_input_terms.shape[-1]
+    flat = d_input_terms.reshape(gates, -1, hidden_size)
+    return np.matmul(flat.transpose(0, 2, 1), inputs_with_ones).reshape(gates * hidden_size, -1)
+
+
+def _hidden_weight_gradients(d_hidden_terms, states, h0):
+    """dWh = sum over steps of d_a_t h_{t-1}^T, for every gate in batched products.
+
+    - d_hidden_terms: (G, T, N, H), dL/d(Wh h_{t-1}) per gate; states: (T, N, H); h0: (N, H)
+
+    Returns (G * H, H).
+    """
+    gates, _, batch_size, hidden_size = d_hidden_terms.shape
+    flat = d_hidden_terms.reshape(gates, -1, hidden_size)
     flat_states = states.reshape(-1, hidden_size)
-    flat_hidden_terms = d_hidden_terms.reshape(len(flat_states), -1)
-    d_Wx_bx = d_input_terms.reshape(len(flat_states), -1).T @ inputs_with_ones
-    # dWh = sum_t d_t h_{t-1}^T: steps 2..T pair with the stored states 1..T-1, step 1 with h0.
-    d_Wh = flat_hidden_terms[batch_size:].T @ flat_states[:-batch_size] + d_hidden_terms[0].T @ h0
-    return {"Wx": d_Wx_bx[:, :-1], "bx": d_Wx_bx[:, -1], "Wh": d_Wh, "Wy": d_scores @ flat_states,
-            "by": d_scores.sum(axis=1)}
+    # Steps 2..T pair with the stored states 1..T-1, step 1 with h0.
+    d_Wh = np.matmul(flat[:, batch_size:].transpose(0, 2, 1), flat_states[:-batch_size])
+    d_Wh += np.matmul(d_hidden_terms[:, 0].transpose(0, 2, 1), h0)
+    return d_Wh.reshape(gates * hidden_size, hidden_size)
+
+
+def _finish_gradients(grads, d_scores, states, d_h0, single, clip_norm):
+    """Add the read-out's gradients and 'h0' to ``grads``, clip if asked; returns the grads."""
+    grads["Wy"] = d_scores @ states.reshape(-1, states.shape[-1])
+    grads["by"] = d_scores.sum(axis=1)
+    grads["h0"] = d_h0[0] if single else d_h0
+    if clip_norm is not None:
+        grads, _ = clip_gradients(grads, clip_norm)
+    return grads
 
 
 def lstm_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None):
@@ -498,85 +545,79 @@ def lstm_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=N
     gates, cells, tanh_cells, states = _lstm_run(inputs_with_ones, params, h0, _scratch_array)
     loss, d_scores, d_states = _loss_and_output_gradients(states, labels, params, reduction)
 
-    # Each step overwrites its gates (i, f, g, o) with dL/da for them: d_gates[t] is gates[t].
-    i, f, g, o = (slice(k * hidden_size, (k + 1) * hidden_size) for k in range(4))
+    # Each step overwrites its gate values i, f, g, o with dL/da for them.
+    i, f, g, o = gates
+    Wh = params["Wh"].reshape(4, hidden_size, hidden_size)
     d_c = np.zeros((batch_size, hidden_size))
-    d_c_next = np.empty_like(d_c)
-    d_h_next = np.zeros_like(d_c)
-    work, other = np.empty_like(d_c), np.empty_like(d_c)
+    d_c_next, d_h_next, work, other = (np.zeros_like(d_c) for _ in range(4))
+    per_gate = np.empty((4, batch_size, hidden_size))
     zeros = np.zeros_like(d_c)
     for t in range(sequence_length - 1, -1, -1):
-        d_h, gate, tanh_c = d_states[t], gates[t], tanh_cells[t]
+        d_h, tanh_c = d_states[t], tanh_cells[t]
         c_prev = cells[t - 1] if t > 0 else zeros
         d_h += d_h_next
         np.multiply(tanh_c, tanh_c, out=work)
         np.subtract(1.0, work, out=work)
-        work *= gate[:, o]
+        work *= o[t]
         work *= d_h
         d_c += work  # d_c = d_c_next + d_h * o * (1 - tanh(c_t)^2)
         np.multiply(d_h, tanh_c, out=work)  # dL/do
-        np.subtract(1.0, gate[:, o], out=other)
-        gate[:, o] *= other
-        gate[:, o] *= work  # dL/da_o = dL/do * o (1 - o)
+        np.subtract(1.0, o[t], out=other)
+        o[t] *= other
+        o[t] *= work  # dL/da_o = dL/do * o (1 - o)
         np.multiply(d_c, c_prev, out=work)  # dL/df
-        np.multiply(d_c, gate[:, f], out=d_c_next)  # the additive path
-        np.subtract(1.0, gate[:, f], out=other)
-        gate[:, f] *= other
-        gate[:, f] *= work  # dL/da_f
-        np.multiply(d_c, gate[:, g], out=work)  # dL/di
-        d_c *= gate[:, i]  # dL/dg, reusing d_c: it is not needed any more
-        np.subtract(1.0, gate[:, i], out=other)
-        gate[:, i] *= other
-        gate[:, i] *= work  # dL/da_i
-        np.multiply(gate[:, g], gate[:, g], out=other)
-        np.subtract(1.0, other, out=gate[:, g])
-        gate[:, g] *= d_c  # dL/da_g = dL/dg * (1 - g^2)
-        np.matmul(gate, params["Wh"], out=d_h_next)
+        np.multiply(d_c, f[t], out=d_c_next)  # the additive path
+        np.subtract(1.0, f[t], out=other)
+        f[t] *= other
+        f[t] *= work  # dL/da_f
+        np.multiply(d_c, g[t], out=work)  # dL/di
+        d_c *= i[t]  # dL/dg, reusing d_c: it is not needed any more
+        np.subtract(1.0, i[t], out=other)
+        i[t] *= other
+        i[t] *= work  # dL/da_i
+        np.multiply(g[t], g[t], out=other)
+        np.subtract(1.0, other, out=g[t])
+        g[t] *= d_c  # dL/da_g = dL/dg * (1 - g^2)
+        np.matmul(gates[:, t], Wh, out=per_gate)
+        np.sum(per_gate, axis=0, out=d_h_next)  # Wh^T d_a, summed over the four gates
         d_c, d_c_next = d_c_next, d_c
 
-    grads = _gradients_from_pre_activations(gates, gates, inputs_with_ones, states, h0, d_scores)
-    grads["h0"] = d_h_next[0] if single else d_h_next
-    if clip_norm is not None:
-        grads, _ = clip_gradients(grads, clip_norm)
-    return loss, grads
+    d_Wx_bx = _input_weight_gradients(gates, inputs_with_ones)
+    grads = {"Wx": d_Wx_bx[:, :-1], "Wh": _hidden_weight_gradients(gates, states, h0), "bx": d_Wx_bx[:, -1]}
+    return loss, _finish_gradients(grads, d_scores, states, d_h_next, single, clip_norm)
 
 
 def _gru_run(inputs_with_ones, params, h0, new_array):
-    """The GRU over every step at once, time-major (no checks: callers check).
+    """The GRU over every step at once (no checks: callers check).
 
     - inputs_with_ones: (T * N, D + 1) from ``_time_major_with_ones``; h0: (N, H)
     - new_array(name, shape): makes each result array (np.empty, or a reused scratch array)
 
-    Returns (gates (T, N, 3H) holding r, z, n; hidden_n (T, N, H) holding Wh_n h_{t-1} + bhn;
+    Returns (gates (3, T, N, H) holding r, z, n; hidden_n (T, N, H) holding Wh_n h_{t-1} + bhn;
     states (T, N, H) holding h_t).
     """
     batch_size, hidden_size = h0.shape
     sequence_length = len(inputs_with_ones) // batch_size
-    # Negate the rows of r and z, so one exp-based pass gives both sigmoids (see the note above).
-    scale = np.ones((3 * hidden_size, 1))
-    scale[: 2 * hidden_size] = -1.0
-    Wx_bx = np.column_stack([params["Wx"], params["bx"]]) * scale
-    Wh_transposed = np.ascontiguousarray((params["Wh"] * scale).T)
-    gates = new_array("gru_gates", (sequence_length, batch_size, 3 * hidden_size))
-    np.matmul(inputs_with_ones, Wx_bx.T, out=gates.reshape(-1, 3 * hidden_size))  # input terms, every step
+    # The rows of r and z negated, so one exp-based pass gives both sigmoids (see the note above).
+    Wx_bx, Wh_transposed = _gate_major_weights(params, np.array([-1.0, -1.0, 1.0]))
+    gates = new_array("gru_gates", (3, sequence_length, batch_size, hidden_size))
+    np.matmul(inputs_with_ones, Wx_bx, out=gates.reshape(3, -1, hidden_size))  # input terms, every step
     hidden_n, states = (new_array(name, (sequence_length, batch_size, hidden_size)) for name in ("gru_hn", "gru_h"))
-    r, n = slice(0, hidden_size), slice(2 * hidden_size, 3 * hidden_size)
-    r_and_z = slice(0, 2 * hidden_size)
+    r, z, n = gates
     h = h0
-    recurrent_terms = np.empty((batch_size, 3 * hidden_size))
+    recurrent_terms = np.empty((3, batch_size, hidden_size))
     with np.errstate(over="ignore"):  # see _sigmoid_of_negated_in_place and tanh_in_place
         for t in range(sequence_length):
-            gate = gates[t]
             np.matmul(h, Wh_transposed, out=recurrent_terms)
-            gate[:, r_and_z] += recurrent_terms[:, r_and_z]
-            _sigmoid_of_negated_in_place(gate[:, r_and_z])
-            np.add(recurrent_terms[:, n], params["bhn"], out=hidden_n[t])
-            np.multiply(gate[:, r], hidden_n[t], out=states[t])
-            gate[:, n] += states[t]
-            tanh_in_place(gate[:, n])  # n = tanh(x_n + r * (Wh_n h + bhn))
-            np.subtract(h, gate[:, n], out=states[t])
-            states[t] *= gate[:, hidden_size : 2 * hidden_size]
-            states[t] += gate[:, n]  # h_t = n + z * (h_{t-1} - n) = (1 - z) n + z h_{t-1}
+            gates[:2, t] += recurrent_terms[:2]
+            _sigmoid_of_negated_in_place(gates[:2, t])  # r and z
+            np.add(recurrent_terms[2], params["bhn"], out=hidden_n[t])
+            np.multiply(r[t], hidden_n[t], out=states[t])
+            n[t] += states[t]
+            tanh_in_place(n[t])  # n = tanh(Wx_n x + bx_n + r * (Wh_n h + bhn))
+            np.subtract(h, n[t], out=states[t])
+            states[t] *= z[t]
+            states[t] += n[t]  # h_t = n + z * (h_{t-1} - n) = (1 - z) n + z h_{t-1}
             h = states[t]
     return gates, hidden_n, states
 
@@ -621,38 +662,38 @@ def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     gates, hidden_n, states = _gru_run(inputs_with_ones, params, h0, _scratch_array)
     loss, d_scores, d_states = _loss_and_output_gradients(states, labels, params, reduction)
 
-    # Each step overwrites its gates (r, z, n) with dL/d(Wh h_{t-1}) = [d_a_r, d_a_z, d_a_n r], and its
-    # hidden_n with d_a_n: the input terms' gradient is [d_a_r, d_a_z, d_a_n].
-    r, z, n = (slice(k * hidden_size, (k + 1) * hidden_size) for k in range(3))
-    d_h_next = np.zeros((batch_size, hidden_size))
-    d_a_n, work, other = np.empty_like(d_h_next), np.empty_like(d_h_next), np.empty_like(d_h_next)
+    # Each step overwrites its gates r, z, n with dL/d(Wh h_{t-1} + [0, 0, bhn]) = [d_a_r, d_a_z, d_a_n r],
+    # and its hidden_n with d_a_n: the input terms' gradient is [d_a_r, d_a_z, d_a_n].
+    r, z, n = gates
+    Wh = params["Wh"].reshape(3, hidden_size, hidden_size)
+    d_h_next, d_a_n, work, other = (np.zeros((batch_size, hidden_size)) for _ in range(4))
+    per_gate = np.empty((3, batch_size, hidden_size))
     for t in range(sequence_length - 1, -1, -1):
-        d_h, gate = d_states[t], gates[t]
+        d_h = d_states[t]
         h_prev = states[t - 1] if t > 0 else h0
         d_h += d_h_next
-        np.subtract(1.0, gate[:, z], out=work)
+        np.subtract(1.0, z[t], out=work)
         work *= d_h  # dL/dn
-        np.multiply(gate[:, n], gate[:, n], out=d_a_n)
+        np.multiply(n[t], n[t], out=d_a_n)
         np.subtract(1.0, d_a_n, out=d_a_n)
         d_a_n *= work  # dL/da_n, through tanh
-        np.subtract(h_prev, gate[:, n], out=work)
+        np.subtract(h_prev, n[t], out=work)
         work *= d_h  # dL/dz
-        np.multiply(d_h, gate[:, z], out=d_h_next)  # the direct path z * h_{t-1}
-        np.subtract(1.0, gate[:, z], out=other)
-        gate[:, z] *= other
-        gate[:, z] *= work  # dL/da_z
-        np.multiply(d_a_n, gate[:, r], out=gate[:, n])  # dL/d(Wh_n h + bhn)
+        np.multiply(d_h, z[t], out=d_h_next)  # the direct path z * h_{t-1}
+        np.subtract(1.0, z[t], out=other)
+        z[t] *= other
+        z[t] *= work  # dL/da_z
+        np.multiply(d_a_n, r[t], out=n[t])  # dL/d(Wh_n h + bhn)
         np.multiply(d_a_n, hidden_n[t], out=work)  # dL/dr
-        np.subtract(1.0, gate[:, r], out=other)
-        gate[:, r] *= other
-        gate[:, r] *= work  # dL/da_r
+        np.subtract(1.0, r[t], out=other)
+        r[t] *= other
+        r[t] *= work  # dL/da_r
         np.copyto(hidden_n[t], d_a_n)
-        d_h_next += np.matmul(gate, params["Wh"], out=work)
+        np.matmul(gates[:, t], Wh, out=per_gate)
+        d_h_next += per_gate.sum(axis=0, out=work)  # + Wh^T [d_a_r, d_a_z, d_a_n r]
 
-    d_input_terms = np.concatenate([gates[:, :, : 2 * hidden_size], hidden_n], axis=2)
-    grads = _gradients_from_pre_activations(d_input_terms, gates, inputs_with_ones, states, h0, d_scores)
-    grads["bhn"] = gates[:, :, n].sum(axis=(0, 1))
-    grads["h0"] = d_h_next[0] if single else d_h_next
-    if clip_norm is not None:
-        grads, _ = clip_gradients(grads, clip_norm)
-    return loss, grads
+    d_Wx_bx = np.concatenate([_input_weight_gradients(gates[:2], inputs_with_ones),
+                              _input_weight_gradients(hidden_n[None], inputs_with_ones)])
+    grads = {"Wx": d_Wx_bx[:, :-1], "Wh": _hidden_weight_gradients(gates, states, h0), "bx": d_Wx_bx[:, -1],
+             "bhn": n.sum(axis=(0, 1))}
+    return loss, _finish_gradients(grads, d_scores, states, d_h_next, single, clip_norm)
