@@ -580,17 +580,10 @@ IMPLEMENTATIONS = {
 # ---- running and comparing ------------------------------------------------------------------
 
 
-class _NotDone(Exception):
-    """The student's function is still a stub."""
-
-
 def _run(function, arguments):
-    """Call ``function`` on a copy of ``arguments`` (so it cannot change the cases). NotImplementedError -> _NotDone."""
-    try:
-        with np.errstate(all="ignore"):  # an overflow is diagnosed in the message, not warned about
-            return function(*copy.deepcopy(arguments))
-    except NotImplementedError as error:
-        raise _NotDone from error
+    """Call ``function`` on a copy of ``arguments``, so that it cannot change the cases."""
+    with np.errstate(all="ignore"):  # an overflow is diagnosed in the message, not warned about
+        return function(*copy.deepcopy(arguments))
 
 
 def _as_numbers(value):
@@ -678,10 +671,15 @@ _LIBRARY_FOLDERS = tuple({sysconfig.get_paths()[key] for key in ("stdlib", "pure
                          | {str(Path(__file__).resolve().parent)})
 
 
+def _students_frames(error):
+    """The traceback's frames in the student's code: not in Python, installed packages or rnn_helpers."""
+    return [frame for frame in traceback.extract_tb(error.__traceback__)
+            if not str(Path(frame.filename).resolve()).startswith(_LIBRARY_FOLDERS)]
+
+
 def _error_report(name, error, case, hint):
     """Two or three lines: the exception, and the line of the student's code it came from."""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-              if not str(Path(frame.filename).resolve()).startswith(_LIBRARY_FOLDERS)]
+    frames = _students_frames(error)
     text = str(error).splitlines()[0][:300] if str(error) else ""
     lines = [f"{name}: your code raised {type(error).__name__} on {case.label}"]
     if frames:
@@ -705,7 +703,12 @@ def _mistaken_result(mistake, case, returns):
 GLOBAL_HINT = "Do you use a variable from the notebook (params, Wx, ...) instead of the function's arguments?"
 
 
-def _not_done(name):
+def _not_done(name, function, error):
+    """A stub: the student's own, or one of theirs that their function calls (a later exercise built on it)."""
+    frames = _students_frames(error)
+    if frames and frames[-1].name != getattr(function, "__name__", frames[-1].name):
+        return False, (f"{name}: your function calls {frames[-1].name}(), which is not done yet: finish that "
+                       "exercise first (or use the helper instead).")
     return False, (f"{name}: not done yet. Write your code where it says # YOUR CODE HERE, delete the "
                    "`raise NotImplementedError` line, and run the cell again.")
 
@@ -726,8 +729,8 @@ def judge_function(name, function):
         expected = _flatten(exercise.reference(*copy.deepcopy(case.arguments)), exercise.returns)
         try:
             result = _run(function, case.arguments)
-        except _NotDone:
-            return _not_done(name)
+        except NotImplementedError as error:
+            return _not_done(name, function, error)
         except Exception as error:  # any mistake in the student's code: report it, do not crash the notebook
             hint = exercise.shape_hint
             if case.batch and exercise.batch_hint:  # the cases before, one sequence each, passed
@@ -970,7 +973,7 @@ def judge(name, answer):
     except ValueError:
         return False, f"{prefix} expected a number or an array of numbers; the rows of your list differ in length."
     if np.iscomplexobj(answer):
-        return False, f"{prefix} expected a real number, got a complex one ({answer.tolist()}): drop the imaginary part."
+        return False, f"{prefix} expected a real number, got a complex one ({answer.tolist()})."
     if answer.dtype == bool or not np.issubdtype(answer.dtype, np.number):
         return False, f"{prefix} expected a number or an array of numbers, got {answer.dtype} values."
     expected = np.asarray(expected)

@@ -289,6 +289,17 @@ def test_the_reference_passes_and_a_stub_is_not_done(name):
     assert "not done yet" in judge_function(name, lambda *arguments: None)[1]
 
 
+def test_a_function_built_on_an_unfinished_exercise_says_which():
+    def rnn_step_backward(*arguments):
+        raise NotImplementedError
+
+    def uses_the_stub(inputs, labels, params, h0):
+        return bptt(inputs, labels, params, h0, step=rnn_step_backward)
+
+    message = judge_function("rnn_backward", uses_the_stub)[1]
+    assert "calls rnn_step_backward(), which is not done yet" in message, message
+
+
 def test_the_hand_written_solutions_of_the_notebooks_pass():
     """Student-style correct code (np.outer, a loop per sequence) passes as well as the reference does."""
     assert judge_function("rnn_step_backward", step_backward_batch)[0]
