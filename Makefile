@@ -1,8 +1,9 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make lab   set up the virtual environment if needed, then open the notebooks in JupyterLab
 #   make test  set up the virtual environment (and Chromium, where it can) if needed, then run every test
-# and one more for the classroom:
-#   make app   serve the hidden-state explorer alone, as a web app (Voila)
+# and two more for the classroom:
+#   make app      serve the hidden-state explorer alone, as a web app (Voila)
+#   make student  write the student edition to student/: solutions replaced by stubs, outputs cleared
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
@@ -12,7 +13,7 @@ TORCH ?= 1
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-test lab app test lint chromium execute navigation benchmark
+.PHONY: setup setup-test lab app student test lint chromium execute navigation benchmark
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -33,6 +34,10 @@ lab: setup
 
 app: setup
 	$(VENV)/bin/voila apps/explorer.ipynb
+
+# notebooks/ is the teacher's edition; student/ is generated from it (never edit it by hand).
+student: setup
+	$(PYTHON) scripts/make_student_edition.py
 
 lint: setup-test
 	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts benchmarks apps
