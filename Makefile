@@ -9,6 +9,9 @@ INSTALLED := $(VENV)/.installed
 # The torch comparison tests need torch (CPU build, ~200 MB); TORCH=0 skips installing it and those
 # tests skip themselves.
 TORCH ?= 1
+# Where `make lab` and `make app` listen (on 127.0.0.1 only): `make lab LAB_PORT=9999` to change.
+LAB_PORT ?= 8888
+APP_PORT ?= 8866
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -28,11 +31,16 @@ $(VENV)/.installed-torch: requirements-bench.txt | $(INSTALLED)
 
 setup-test: setup $(if $(filter 1,$(TORCH)),$(VENV)/.installed-torch,)
 
+# JupyterLab listens on localhost only and asks for its token (printed in the address), by default.
 lab: setup
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) notebooks/
 
+# Loopback only, behind a fresh token (printed in the address to open); kernel connection files go to the
+# user's Jupyter runtime folder, not /tmp.
 app: setup
-	$(VENV)/bin/voila apps/explorer.ipynb
+	runtime="$$($(VENV)/bin/jupyter --runtime-dir)" && mkdir -p "$$runtime" && \
+	$(VENV)/bin/voila --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --token --no-browser \
+		--Voila.connection_dir_root="$$runtime" apps/explorer.ipynb
 
 lint: setup-test
 	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts benchmarks apps
