@@ -64,8 +64,9 @@ def execution_record(notebook):
 
 def execute(path):
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-                   ).execute()
+    # record_timing=False: no per-cell timestamps, which would change every cell's metadata on every run.
+    NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
     notebook.metadata.pop("widgets", None)
     notebook.metadata[RECORD_KEY] = execution_record(notebook)
     nbformat.validate(notebook)
