@@ -68,6 +68,8 @@ def execute(path):
     NotebookClient(notebook, timeout=600, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)  # timestamps stored by older runs
     notebook.metadata[RECORD_KEY] = execution_record(notebook)
     nbformat.validate(notebook)
     nbformat.write(notebook, path)
