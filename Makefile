@@ -10,10 +10,13 @@ INSTALLED := $(VENV)/.installed
 # The torch comparison tests need torch (CPU build, ~200 MB); TORCH=0 skips installing it and those
 # tests skip themselves.
 TORCH ?= 1
+# Where `make lab` and `make app` listen (on 127.0.0.1 only): `make lab LAB_PORT=9999` to change.
+LAB_PORT ?= 8888
+APP_PORT ?= 8866
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup setup-test lab app student test lint chromium execute navigation benchmark
+.PHONY: setup setup-test lab app student test test-other-cpus lint chromium execute navigation benchmark
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -29,11 +32,16 @@ $(VENV)/.installed-torch: requirements-bench.txt | $(INSTALLED)
 
 setup-test: setup $(if $(filter 1,$(TORCH)),$(VENV)/.installed-torch,)
 
+# JupyterLab listens on localhost only and asks for its token (printed in the address), by default.
 lab: setup
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) notebooks/
 
+# Loopback only, behind a fresh token (printed in the address to open); kernel connection files go to the
+# user's Jupyter runtime folder, not /tmp.
 app: setup
-	$(VENV)/bin/voila apps/explorer.ipynb
+	runtime="$$($(VENV)/bin/jupyter --runtime-dir)" && mkdir -p "$$runtime" && \
+	$(VENV)/bin/voila --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --token --no-browser \
+		--Voila.connection_dir_root="$$runtime" apps/explorer.ipynb
 
 # notebooks/ is the teacher's edition; student/ is generated from it (never edit it by hand).
 student: setup
@@ -53,8 +61,27 @@ chromium:
 		echo "No Chromium at /usr/bin/chromium: the browser tests will skip (sudo apt-get install chromium)"; \
 	fi
 
+# nbval again under two simulated other CPUs, to show that the stored outputs hold on any computer:
+# numpy's dispatch capped at AVX2 (X86_V3), and numpy's baseline code only with one BLAS thread. Names
+# from numpy._core._multiarray_umath.__cpu_dispatch__; disabling one the CPU lacks is harmless.
+# (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are left as the machine sets them.)
+CPU_PROFILE_AVX2 := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4"
+CPU_PROFILE_BASELINE := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4 X86_V3" OPENBLAS_NUM_THREADS=1
+
 test: lint chromium
 	$(PYTHON) -m pytest
+	$(MAKE) --no-print-directory test-other-cpus
+
+# The two profiles run side by side, one per core; each prints its own summary.
+test-other-cpus: setup
+	@echo "nbval under simulated other CPUs: [$(CPU_PROFILE_AVX2)] and [$(CPU_PROFILE_BASELINE)]"
+	@$(CPU_PROFILE_AVX2) $(PYTHON) -m pytest -q notebooks > .nbval-avx2.log 2>&1 & avx2=$$!; \
+	$(CPU_PROFILE_BASELINE) $(PYTHON) -m pytest -q notebooks > .nbval-baseline.log 2>&1; baseline=$$?; \
+	wait $$avx2; avx2=$$?; \
+	echo "--- nbval, numpy dispatch up to AVX2:"; tail -n 15 .nbval-avx2.log; \
+	echo "--- nbval, numpy baseline code, one BLAS thread:"; tail -n 15 .nbval-baseline.log; \
+	rm -f .nbval-avx2.log .nbval-baseline.log; \
+	test $$avx2 -eq 0 && test $$baseline -eq 0
 
 # For authors: re-run every notebook top to bottom in a fresh kernel and store the outputs.
 execute: setup navigation
