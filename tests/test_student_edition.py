@@ -2,10 +2,12 @@
 
 Every student notebook with an implementation exercise runs top to bottom in a fresh kernel without
 an exception, and each of its checks prints "not done yet". A notebook without exercises is the
-teacher's edition with its outputs cleared, which nbval already runs. One test per notebook, so
-they can run in parallel.
+teacher's edition with its outputs cleared, which nbval already runs. The notebooks run at the same
+time, each in its own kernel (their kernels start and compute concurrently), then one test each
+reports on its notebook.
 """
 
+import asyncio
 import importlib.util
 import json
 import subprocess
@@ -42,20 +44,37 @@ def student_folder(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def executed(student_folder):
+    """{name: (executed notebook, the exception it raised or None)}, all notebooks run concurrently."""
+    notebooks = {name: nbformat.read(student_folder / name, as_version=4) for name in EXERCISE_NOTEBOOKS}
+    stored = {name: [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
+              for name, notebook in notebooks.items()}
+
+    async def run_all():
+        clients = [NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                  resources={"metadata": {"path": str(student_folder)}})
+                   for notebook in notebooks.values()]
+        return await asyncio.gather(*(client.async_execute() for client in clients), return_exceptions=True)
+
+    outcomes = asyncio.run(run_all())
+    return {name: (notebook, stored[name], outcome if isinstance(outcome, BaseException) else None)
+            for (name, notebook), outcome in zip(notebooks.items(), outcomes, strict=True)}
+
+
 def test_the_exercises_are_where_the_ideas_are_taught():
     assert {"01-rnn-cell.ipynb", "02-unrolling.ipynb", "04-accuracy.ipynb",
             "06-backprop-through-time.ipynb"} <= set(EXERCISE_NOTEBOOKS)
 
 
 @pytest.mark.parametrize("name", EXERCISE_NOTEBOOKS)
-def test_the_student_edition_runs_and_every_check_says_not_done(student_folder, name):
-    notebook = nbformat.read(student_folder / name, as_version=4)
+def test_the_student_edition_runs_and_every_check_says_not_done(executed, name):
+    notebook, stored_outputs, error = executed[name]
+    assert all(not outputs for outputs in stored_outputs), "outputs must be cleared"
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert all(not cell.outputs for cell in code_cells), "outputs must be cleared"
     assert not any("# BEGIN SOLUTION" in cell.source or "solution" in cell.metadata.get("tags", [])
                    for cell in code_cells), "a solution reached the student edition"
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(student_folder)}}).execute()  # raises on any exception
+    assert error is None, f"{name} raised: {error}"
     checks = [cell for cell in code_cells if "check_function(" in cell.source]
     assert checks
     for cell in checks:
