@@ -58,7 +58,7 @@ def test_bad_initial_state(params):
         ("bx", np.zeros((4, 1)), ValueError, r"params\['bx'\] must have 1 dimension\(s\), got shape \(4, 1\)"),
         ("by", np.zeros(3), ValueError, r"params\['by'\] must have shape \(2,\), got \(3,\)"),
         ("Wy", np.zeros((2, 5)), ValueError, r"params\['Wy'\] must have shape \(2, 4\), got \(2, 5\)"),
-        ("Wx", np.ones((4, 3), dtype=np.int32), TypeError, r"params\['Wx'\] must be a floating-point array"),
+        ("Wx", np.ones((4, 3), dtype=np.int32), TypeError, r"params\['Wx'\] must be a float64 NumPy array"),
         ("Wh", np.full((4, 4), np.nan), ValueError, r"params\['Wh'\] contains NaN"),
     ],
 )
