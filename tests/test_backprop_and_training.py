@@ -205,7 +205,7 @@ def test_remember_first_task_labels_only_the_last_step_with_the_first_sign():
 def test_train_and_evaluate_take_the_cell_by_name():
     data = running_sign_task(64, 6, seed=0)
     params = rnn.init_params(1, 4, 2, seed=0)
-    with pytest.raises(ValueError, match="cell must be one of"):
+    with pytest.raises(ValueError, match="cell name must be one of"):
         train(params, data, Adam(), 1, cell="transformer")
     history = train(params, data, Adam(), 2, cell="rnn")
     assert history["train_accuracy"][-1] == evaluate(params, data, cell="rnn")
