@@ -6,10 +6,44 @@ way ``torch.optim`` optimisers update a model's tensors.
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import (
+    IGNORE,
+    as_float_array,
+    as_label_array,
+    check_bool,
+    check_data,
+    check_keys,
+    check_number,
+    check_param_dict,
+    check_positive_int,
+    describe_value,
+    expect_shape,
+)
 from .backprop import clip_gradients, gradient_norm
 from .cells import get_cell
 from .core import accuracy, make_rng, predict
+
+MAX_EPOCHS = 10_000
+MAX_LEARNING_RATE = 1000.0  # far above any step that trains these networks: a larger one is a typo
+
+
+def _check_step(params, grads, state):
+    """Check an optimiser step's arguments before it changes anything; returns the grads as float64 arrays.
+
+    - params: dict of finite float64 arrays (updated in place by the step)
+    - grads: dict with exactly the keys of params, each finite and shaped like its parameter
+    - state: the optimiser's per-parameter arrays from earlier steps (name -> array shaped like the parameter)
+    """
+    check_param_dict(params)
+    check_keys("grads", grads, params)
+    checked = {}
+    for name, param in params.items():
+        checked[name] = as_float_array(f"grads[{name!r}]", grads[name], param.ndim)
+        expect_shape(f"grads[{name!r}]", checked[name], param.shape)
+        if name in state and state[name].shape != param.shape:
+            raise ValueError(f"params[{name!r}] must keep the shape this optimiser saw before, "
+                             f"{state[name].shape}, got {param.shape}: use a new optimiser for new parameters")
+    return checked
 
 
 class SGD:
@@ -19,14 +53,15 @@ class SGD:
     """
 
     def __init__(self, learning_rate=0.1, momentum=0.9):
-        if learning_rate <= 0 or not 0 <= momentum < 1:
-            raise ValueError(f"need learning_rate > 0 and 0 <= momentum < 1, got {learning_rate}, {momentum}")
+        check_number("learning_rate", learning_rate, 0, MAX_LEARNING_RATE, low_open=True)
+        check_number("momentum", momentum, 0, 1, high_open=True)
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.velocity = {}
 
     def step(self, params, grads):
         """Update every array of ``params`` in place from ``grads`` (same keys and shapes)."""
+        grads = _check_step(params, grads, self.velocity)
         for name, param in params.items():
             velocity = self.velocity.setdefault(name, np.zeros_like(param))
             velocity *= self.momentum
@@ -42,14 +77,17 @@ class Adam:
     """
 
     def __init__(self, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
-        if learning_rate <= 0 or not (0 <= beta1 < 1 and 0 <= beta2 < 1):
-            raise ValueError(f"need learning_rate > 0 and betas in [0, 1), got {learning_rate}, {beta1}, {beta2}")
+        check_number("learning_rate", learning_rate, 0, MAX_LEARNING_RATE, low_open=True)
+        check_number("beta1", beta1, 0, 1, high_open=True)
+        check_number("beta2", beta2, 0, 1, high_open=True)
+        check_number("epsilon", epsilon, 0, 1, low_open=True)  # above 0: it keeps the step finite where v = 0
         self.learning_rate, self.beta1, self.beta2, self.epsilon = learning_rate, beta1, beta2, epsilon
         self.first_moment, self.second_moment = {}, {}
         self.steps = 0
 
     def step(self, params, grads):
         """Update every array of ``params`` in place from ``grads`` (same keys and shapes)."""
+        grads = _check_step(params, grads, self.first_moment)
         self.steps += 1
         correction1 = 1 - self.beta1**self.steps
         correction2 = 1 - self.beta2**self.steps
@@ -61,14 +99,36 @@ class Adam:
             param -= self.learning_rate * (m / correction1) / (np.sqrt(v / correction2) + self.epsilon)
 
 
+def _check_task(name, data, params, cell):
+    """Check a task's data dict and that it fits ``params`` (of the Cell ``cell``), before any work.
+
+    Returns (inputs (N, T, D), labels (N, T)) as arrays.
+    """
+    inputs, labels = check_data(name, data)
+    check_param_dict(params, dict.fromkeys(cell.param_names))
+    try:  # one step of one sequence checks the parameters' shapes against each other and the inputs
+        num_classes = cell.forward_batch(inputs[:1, :1], params)[1].shape[-1]
+    except ValueError as error:
+        raise ValueError(f"params and {name}['inputs'] (shape {inputs.shape}) do not fit together: {error}") from None
+    as_label_array(f"{name}['labels']", labels, 2, num_classes, allow_ignore=True)
+    return inputs, labels
+
+
+def _accuracy(params, inputs, labels, cell):
+    """Accuracy on checked arrays: inputs (N, T, D), labels (N, T)."""
+    return accuracy(predict(cell.forward_batch(inputs, params)[1]), labels)
+
+
 def evaluate(params, data, cell="rnn"):
     """Accuracy of a recurrent network on a task's sequences (labelled steps only).
 
+    - params: dict of the cell's parameters, e.g. from ``init_params``
     - data: dict with 'inputs' (N, T, D) and 'labels' (N, T)
     - cell: which cell ``params`` belong to, "rnn" or a gated cell (see ``rnn_helpers.cells``)
     """
-    outputs = get_cell(cell).forward_batch(data["inputs"], params)[1]
-    return accuracy(predict(outputs), data["labels"])
+    recurrent_cell = get_cell(cell)
+    inputs, labels = _check_task("data", data, params, recurrent_cell)
+    return _accuracy(params, inputs, labels, recurrent_cell)
 
 
 def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, clip_norm=None, seed=0,
@@ -77,9 +137,10 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
 
     Inputs:
     - params: dict from ``init_params`` (updated in place)
-    - train_data, test_data: dicts with 'inputs' (N, T, D) and 'labels' (N, T); test_data optional
+    - train_data, test_data: dicts with 'inputs' (N, T, D) and 'labels' (N, T); test_data optional.
+      Every training sequence needs at least one labelled step (not IGNORE).
     - optimizer: an object with ``step(params, grads)``, e.g. ``Adam()`` or ``SGD()``
-    - epochs, batch_size: passes over the training data, and sequences per gradient step
+    - epochs, batch_size: passes over the training data (at most MAX_EPOCHS), and sequences per gradient step
     - clip_norm: clip each gradient's joint norm to this value (None: no clipping)
     - seed: seeds the shuffling, so a run is reproducible
     - progress: show a progress bar (tqdm's notebook bar in Jupyter, a text bar elsewhere)
@@ -87,12 +148,28 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
 
     Returns a history dict of per-epoch lists: 'loss' (mean training loss), 'train_accuracy',
     'test_accuracy' (empty without test_data) and 'gradient_norm' (mean norm before clipping).
+
+    Every argument is checked before the first update.
     """
-    check_positive_int("epochs", epochs)
+    recurrent_cell = get_cell(cell)
+    inputs, labels = _check_task("train_data", train_data, params, recurrent_cell)
+    unlabelled = np.flatnonzero(np.all(labels == IGNORE, axis=1))
+    if unlabelled.size:
+        raise ValueError(f"train_data['labels'] must label at least one step of every sequence, got none in "
+                         f"{unlabelled.size} sequence(s), e.g. number {unlabelled[0]}")
+    if test_data is not None:
+        test_inputs, test_labels = _check_task("test_data", test_data, params, recurrent_cell)
+    if isinstance(optimizer, type) or not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must be an object with a step(params, grads) method, e.g. Adam(), "
+                        f"got {describe_value(optimizer)}")
+    check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
     check_positive_int("batch_size", batch_size)
-    backward = get_cell(cell).backward
+    if clip_norm is not None:
+        check_number("clip_norm", clip_norm, 0, low_open=True)
     rng = make_rng(seed)
-    num_sequences = len(train_data["inputs"])
+    check_bool("progress", progress)
+
+    num_sequences = len(inputs)
     history = {"loss": [], "train_accuracy": [], "test_accuracy": [], "gradient_norm": []}
     epoch_range = range(epochs)
     if progress:
@@ -103,8 +180,8 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
         order = rng.permutation(num_sequences)
         losses, norms = [], []
         for start in range(0, num_sequences, batch_size):
-            batch = order[start : start + batch_size]
-            loss, grads = backward(train_data["inputs"][batch], train_data["labels"][batch], params)
+            rows = order[start : start + batch_size]
+            loss, grads = recurrent_cell.backward(inputs[rows], labels[rows], params)
             del grads["h0"]  # the initial state is fixed at zero, not learned
             if clip_norm is None:
                 norm = gradient_norm(grads)
@@ -115,9 +192,9 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
             norms.append(norm)
         history["loss"].append(float(np.mean(losses)))
         history["gradient_norm"].append(float(np.mean(norms)))
-        history["train_accuracy"].append(evaluate(params, train_data, cell))
+        history["train_accuracy"].append(_accuracy(params, inputs, labels, recurrent_cell))
         if test_data is not None:
-            history["test_accuracy"].append(evaluate(params, test_data, cell))
+            history["test_accuracy"].append(_accuracy(params, test_inputs, test_labels, recurrent_cell))
         if progress:
             epoch_range.set_postfix(loss=f"{history['loss'][-1]:.3f}", accuracy=f"{history['train_accuracy'][-1]:.1%}")
     return history
