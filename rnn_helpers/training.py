@@ -2,12 +2,20 @@
 
 Parameters are the dict from ``init_params``; the optimisers update its arrays in place, the
 way ``torch.optim`` optimisers update a model's tensors.
+
+Training that goes wrong says so: ``train`` stops with ``TrainingDivergedError`` when the loss or
+the parameters stop being finite or the gradient explodes, and warns with ``DivergenceWarning`` when
+the loss stays finite but climbs far above where it started.
 """
+
+import numbers
+import warnings
 
 import numpy as np
 
 from ._checks import (
     IGNORE,
+    all_finite,
     as_float_array,
     as_label_array,
     check_bool,
@@ -19,12 +27,39 @@ from ._checks import (
     describe_value,
     expect_shape,
 )
-from .backprop import clip_gradients, gradient_norm
+from .backprop import _joint_norm, _scaled_to
 from .cells import get_cell
 from .core import accuracy, make_rng, predict
 
 MAX_EPOCHS = 10_000
 MAX_LEARNING_RATE = 1000.0  # far above any step that trains these networks: a larger one is a typo
+# A gradient whose norm (after clipping, if any) is above this has exploded: in notebooks 07 and 08 no
+# batch's gradient norm reaches 25, while an RNN with spectral radius 4 and small inputs starts above
+# 6e7 on 60-step sequences (see tests/test_backprop_and_training.py).
+MAX_GRADIENT_NORM = 1e6
+# A finite run is diverging when an epoch's mean loss is more than this many times the loss it
+# started from (the first batch's, before any update).
+DIVERGENCE_FACTOR = 2.0
+
+
+class TrainingDivergedError(RuntimeError):
+    """``train`` stopped: the loss or the parameters stopped being finite, or the gradient exploded.
+
+    Attributes:
+    - history: ``train``'s history dict, with the epochs finished before the divergence
+    - epoch, batch: where it happened, counted from 1 (as in the message)
+    The caller's params dict holds the last finite parameters (from before the failing update).
+    """
+
+    def __init__(self, message, history, epoch, batch):
+        super().__init__(message)
+        self.history = history
+        self.epoch = epoch
+        self.batch = batch
+
+
+class DivergenceWarning(UserWarning):
+    """``train``'s loss stayed finite but rose to more than DIVERGENCE_FACTOR times its starting value."""
 
 
 def _check_step(params, grads, state):
@@ -149,7 +184,12 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
     Returns a history dict of per-epoch lists: 'loss' (mean training loss), 'train_accuracy',
     'test_accuracy' (empty without test_data) and 'gradient_norm' (mean norm before clipping).
 
-    Every argument is checked before the first update.
+    Every argument is checked before the first update. A run that diverges stops with
+    ``TrainingDivergedError`` (see its attributes) when a batch's loss or gradient is NaN or inf, when the
+    gradient to apply (after clipping) has a norm above MAX_GRADIENT_NORM, or when an update makes a
+    parameter NaN or inf; params then hold their values from before that update. A run whose loss stays
+    finite but whose epoch mean rises above DIVERGENCE_FACTOR times the first batch's loss gets one
+    ``DivergenceWarning``.
     """
     recurrent_cell = get_cell(cell)
     inputs, labels = _check_task("train_data", train_data, params, recurrent_cell)
@@ -171,23 +211,35 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
 
     num_sequences = len(inputs)
     history = {"loss": [], "train_accuracy": [], "test_accuracy": [], "gradient_norm": []}
-    epoch_range = range(epochs)
+    last_finite = {name: value.copy() for name, value in params.items()}  # params before each update
+    starting_loss, warned = None, False
+    epoch_range = range(1, epochs + 1)
     if progress:
         from tqdm.auto import tqdm  # only when asked for: the math does not need it
 
         epoch_range = tqdm(epoch_range, desc="training", unit="epoch")
-    for _ in epoch_range:
+    for epoch in epoch_range:
         order = rng.permutation(num_sequences)
         losses, norms = [], []
-        for start in range(0, num_sequences, batch_size):
+        for batch, start in enumerate(range(0, num_sequences, batch_size), start=1):
             rows = order[start : start + batch_size]
             loss, grads = recurrent_cell.backward(inputs[rows], labels[rows], params)
             del grads["h0"]  # the initial state is fixed at zero, not learned
-            if clip_norm is None:
-                norm = gradient_norm(grads)
-            else:
-                grads, norm = clip_gradients(grads, clip_norm)
+            norm = _joint_norm(grads)
+            problem = _bad_batch(loss, norm, clip_norm)
+            if problem:
+                raise _diverged(problem, history, epoch, batch, optimizer, clip_norm)
+            if clip_norm is not None:
+                grads = _scaled_to(grads, norm, clip_norm)
+            for name, value in params.items():
+                np.copyto(last_finite[name], value)
             optimizer.step(params, grads)
+            if not all(all_finite(value) for value in params.values()):
+                for name, value in last_finite.items():
+                    np.copyto(params[name], value)
+                raise _diverged("an update made parameters NaN or inf", history, epoch, batch, optimizer, clip_norm)
+            if starting_loss is None:
+                starting_loss = loss
             losses.append(loss)
             norms.append(norm)
         history["loss"].append(float(np.mean(losses)))
@@ -197,4 +249,42 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
             history["test_accuracy"].append(_accuracy(params, test_inputs, test_labels, recurrent_cell))
         if progress:
             epoch_range.set_postfix(loss=f"{history['loss'][-1]:.3f}", accuracy=f"{history['train_accuracy'][-1]:.1%}")
+        if not warned and history["loss"][-1] > DIVERGENCE_FACTOR * starting_loss:
+            warned = True
+            warnings.warn(
+                f"training is diverging: the mean loss of epoch {epoch} is {history['loss'][-1]:.3g}, more than "
+                f"{DIVERGENCE_FACTOR:g} times the starting loss {starting_loss:.3g}. {_advice(optimizer, clip_norm)}",
+                DivergenceWarning,
+                stacklevel=2,
+            )
     return history
+
+
+def _bad_batch(loss, norm, clip_norm):
+    """What is wrong with a batch's loss and gradient norm (before clipping), or None if nothing is."""
+    if not np.isfinite(loss):
+        return f"the loss is {loss}"
+    if not np.isfinite(norm):
+        return f"the gradient norm is {norm}"
+    applied_norm = norm if clip_norm is None else min(norm, clip_norm)
+    if applied_norm > MAX_GRADIENT_NORM:
+        return f"the gradient norm is {applied_norm:.3g}, above MAX_GRADIENT_NORM = {MAX_GRADIENT_NORM:g}"
+    return None
+
+
+def _advice(optimizer, clip_norm):
+    """What to try when training diverges."""
+    rate = getattr(optimizer, "learning_rate", None)
+    lower_rate = "a lower learning rate" + (f" (now {rate:g})" if isinstance(rate, numbers.Real) else "")
+    clipping = "clipping (e.g. clip_norm=1.0)" if clip_norm is None else f"a smaller clip_norm (now {clip_norm:g})"
+    return f"Try {lower_rate} or {clipping}."
+
+
+def _diverged(what, history, epoch, batch, optimizer, clip_norm):
+    """The TrainingDivergedError for a run that went wrong at (epoch, batch)."""
+    finished = len(history["loss"])
+    return TrainingDivergedError(
+        f"training diverged at epoch {epoch}, batch {batch}: {what}. params hold their last finite values, "
+        f"and this error's .history the {finished} finished epoch(s). {_advice(optimizer, clip_norm)}",
+        history, epoch, batch,
+    )
