@@ -8,11 +8,13 @@ arrays of the other arguments unchanged. ``test_every_public_callable_has_a_row`
 gains a public function, class, method or argument without a row, so new code is held to the same rule.
 
 To cover a new module (rnn_helpers.gated, rnn_helpers.reference, ...): add it to MODULES and a row
-per public callable to ROWS, reusing the catalogues (PARAMS works for any dict of parameter arrays).
+per public callable to ROWS, reusing the catalogues (PARAMS works for any dict of parameter arrays);
+a module left out must be named in NOT_IN_THE_TABLE with the reason.
 """
 
 import importlib
 import inspect
+import pkgutil
 from dataclasses import dataclass
 
 import matplotlib
@@ -36,6 +38,12 @@ MODULES = [
     "rnn_helpers.plots",
     "rnn_helpers.cells",
 ]
+
+# Modules of the package that are not in the table, and why. A new module must go into MODULES (with
+# its rows) or here: test_every_module_is_in_the_table_or_says_why_not fails until it does.
+NOT_IN_THE_TABLE = {
+    "rnn_helpers.exercises": "its checks judge a student's answer and say what is off, instead of raising",
+}
 
 # Public names that are inner kernels of the forward and backward passes: they run inside the loops
 # over time steps, on arrays their callers have checked, so they check nothing themselves.
@@ -488,6 +496,12 @@ def test_every_public_callable_has_a_row():
     assert set(UNCHECKED) <= set(found)
     for qualified_name in UNCHECKED:
         assert "no checks" in inspect.getdoc(found[qualified_name]).lower(), f"{qualified_name} must say so"
+
+
+def test_every_module_is_in_the_table_or_says_why_not():
+    modules = {f"rnn_helpers.{module.name}" for module in pkgutil.iter_modules(rnn.__path__)
+               if not module.name.startswith("_")}
+    assert modules == set(MODULES) | set(NOT_IN_THE_TABLE)
 
 
 def test_every_row_works_with_its_good_arguments():
