@@ -9,12 +9,13 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_number, check_positive_int, describe_value, expect_shape
 from .core import project_2d
 
 FIGURE_STYLE = {"figure.figsize": (9.0, 3.2), "figure.dpi": 80, "axes.grid": True, "grid.alpha": 0.3}
 
 SATURATION = 0.95  # |h| above this sits on tanh's flat part, where its slope is below 0.1
+MAX_PANELS = 10  # rows or columns of panels in one figure; more would be unreadable
 
 
 def new_figure(nrows=1, ncols=1, **kwargs):
@@ -22,12 +23,23 @@ def new_figure(nrows=1, ncols=1, **kwargs):
 
     Notebooks make their own figures with this, so every figure's size comes from one place.
     """
+    check_positive_int("nrows", nrows, maximum=MAX_PANELS)
+    check_positive_int("ncols", ncols, maximum=MAX_PANELS)
     with matplotlib.rc_context(FIGURE_STYLE):
         return plt.subplots(nrows, ncols, **kwargs)
 
 
 def _axes(ax):
     return new_figure()[1] if ax is None else ax
+
+
+def _check_axes_and_title(ax, title, title_may_be_none=False):
+    """Raise unless ``ax`` is None or matplotlib Axes, and ``title`` a string (or None, if allowed)."""
+    if ax is not None and not isinstance(ax, matplotlib.axes.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {describe_value(ax)}")
+    if not (isinstance(title, str) or (title is None and title_may_be_none)):
+        raise TypeError(f"title must be a string{' or None' if title_may_be_none else ''}, got "
+                        f"{describe_value(title)}")
 
 
 def plot_hidden_units(hidden_states, ax=None, title="Hidden units over time"):
@@ -38,6 +50,7 @@ def plot_hidden_units(hidden_states, ax=None, title="Hidden units over time"):
     Returns the matplotlib Axes.
     """
     hidden_states = as_float_array("hidden_states", hidden_states, 2)
+    _check_axes_and_title(ax, title)
     ax = _axes(ax)
     steps = np.arange(1, hidden_states.shape[0] + 1)
     for unit in range(hidden_states.shape[1]):
@@ -58,6 +71,7 @@ def plot_hidden_heatmap(hidden_states, ax=None, title="Hidden units x time"):
     Returns the matplotlib Axes.
     """
     hidden_states = as_float_array("hidden_states", hidden_states, 2)
+    _check_axes_and_title(ax, title)
     ax = _axes(ax)
     sequence_length, hidden_size = hidden_states.shape
     image = ax.imshow(
@@ -82,6 +96,7 @@ def plot_trajectory_2d(hidden_states, ax=None, title="Trajectory in 2-D (PCA)"):
 
     Returns the matplotlib Axes.
     """
+    _check_axes_and_title(ax, title)
     coordinates, explained = project_2d(hidden_states)
     ax = _axes(ax)
     steps = np.arange(1, len(coordinates) + 1)
@@ -104,6 +119,8 @@ def plot_hidden_overview(hidden_states, title=None):
 
     Returns the matplotlib Figure.
     """
+    as_float_array("hidden_states", hidden_states, 2)
+    _check_axes_and_title(None, title, title_may_be_none=True)
     figure, axes = new_figure(1, 3, figsize=(FIGURE_STYLE["figure.figsize"][0] * 1.5, 3.4))
     plot_hidden_units(hidden_states, ax=axes[0])
     plot_hidden_heatmap(hidden_states, ax=axes[1])
@@ -123,6 +140,10 @@ def plot_accuracy_histogram(accuracies, chance, ax=None, title="Accuracy of untr
     Returns the matplotlib Axes.
     """
     accuracies = as_float_array("accuracies", accuracies, 1)
+    if accuracies.min() < 0 or accuracies.max() > 1:
+        raise ValueError(f"accuracies must lie in [0, 1], got values from {accuracies.min()} to {accuracies.max()}")
+    check_number("chance", chance, 0, 1)
+    _check_axes_and_title(ax, title)
     ax = _axes(ax)
     ax.hist(accuracies, bins=np.linspace(0, 1, 21), color="tab:blue", alpha=0.7, edgecolor="white")
     ax.axvline(chance, color="black", ls="--", label=f"chance = {chance:.0%}")
@@ -140,6 +161,18 @@ def plot_training_curves(history, title="Training"):
 
     Returns the matplotlib Figure.
     """
+    if not isinstance(history, dict):
+        raise TypeError(f"history must be the dict from train(), got {describe_value(history)}")
+    if "loss" not in history or "train_accuracy" not in history:
+        raise ValueError(f"history must have the keys 'loss' and 'train_accuracy', got {list(history)}")
+    test_accuracy = history.get("test_accuracy", [])
+    keys = ["loss", "train_accuracy"] + ([] if isinstance(test_accuracy, list) and not test_accuracy else
+                                         ["test_accuracy"])
+    curves = {key: as_float_array(f"history[{key!r}]", history[key], 1) for key in keys}
+    for key in keys:
+        expect_shape(f"history[{key!r}]", curves[key], curves["loss"].shape)
+    _check_axes_and_title(None, title)
+    history = {key: curve.tolist() for key, curve in curves.items()}  # lists, as train() returns them
     figure, (loss_ax, accuracy_ax) = new_figure(1, 2)
     epochs = np.arange(1, len(history["loss"]) + 1)
     loss_ax.plot(epochs, history["loss"], marker="o", ms=3)
@@ -163,9 +196,17 @@ def plot_gradient_decay(norms_by_label, ax=None, title="Gradient reaching back k
 
     Returns the matplotlib Axes.
     """
-    ax = _axes(ax)
+    if not isinstance(norms_by_label, dict) or not norms_by_label:
+        raise TypeError(f"norms_by_label must be a non-empty dict of label -> norms, got "
+                        f"{describe_value(norms_by_label)}")
+    checked = {}
     for label, norms in norms_by_label.items():
-        norms = as_float_array(f"norms for {label!r}", norms, 1)
+        checked[label] = as_float_array(f"norms_by_label[{label!r}]", norms, 1)
+        if checked[label].min() < 0:
+            raise ValueError(f"norms_by_label[{label!r}] must hold norms (>= 0), got {checked[label].min()}")
+    _check_axes_and_title(ax, title)
+    ax = _axes(ax)
+    for label, norms in checked.items():
         ax.semilogy(np.arange(len(norms)), norms, label=label)
     ax.set(xlabel="steps back k", ylabel=r"$\|\partial L_T / \partial h_{T-k}\|$", title=title)
     ax.legend(fontsize="small")
