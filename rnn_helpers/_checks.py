@@ -19,7 +19,9 @@ import numbers
 
 import numpy as np
 
-PARAM_NAMES = ("Wx", "Wh", "Wy", "bx", "by")
+# The vanilla RNN's parameters and their shapes (see check_params for the size letters).
+RNN_SHAPES = {"Wx": ("H", "D"), "Wh": ("H", "H"), "Wy": ("O", "H"), "bx": ("H",), "by": ("O",)}
+PARAM_NAMES = tuple(RNN_SHAPES)
 IGNORE = -1  # label value for a step that has no target: skipped by the loss and by accuracy
 # The largest array (in entries) that size arguments may ask for: 80 MB of float64, a hundred times
 # the notebooks' largest (2000 sequences of 50 steps).
@@ -147,19 +149,32 @@ def check_param_dict(params, ndims=None, name="params"):
         as_float_array(label, value, ndim)
 
 
-def check_params(params):
-    """Check the five RNN parameters for types, finiteness and consistent shapes.
+def check_params(params, shapes=RNN_SHAPES):
+    """Check a cell's parameters for keys, types, finiteness and consistent shapes.
+
+    ``shapes`` maps each parameter name to its shape, written with the sizes D (input), H (hidden)
+    and O (output), and a gate count in front where several gates' weights are stacked: the
+    vanilla RNN's ``RNN_SHAPES`` (the default), or an LSTM's ``{"Wx": ("4H", "D"), ...}``. The input and
+    hidden sizes are read from params['Wx'], the output size from params['Wy'].
 
     Returns ``(input_size, hidden_size, output_size)``.
     """
-    check_param_dict(params, {"Wx": 2, "Wh": 2, "Wy": 2, "bx": 1, "by": 1})
-    hidden_size, input_size = params["Wx"].shape
-    output_size = params["Wy"].shape[0]
-    expect_shape("params['Wh']", params["Wh"], (hidden_size, hidden_size))
-    expect_shape("params['Wy']", params["Wy"], (output_size, hidden_size))
-    expect_shape("params['bx']", params["bx"], (hidden_size,))
-    expect_shape("params['by']", params["by"], (output_size,))
-    return input_size, hidden_size, output_size
+    check_param_dict(params, {name: len(symbols) for name, symbols in shapes.items()})
+    Wx, Wy = params["Wx"], params["Wy"]
+    gates = _size_factor(shapes["Wx"][0])
+    if Wx.shape[0] % gates:
+        raise ValueError(f"params['Wx'] must have {gates} * hidden_size rows (one block per gate), "
+                         f"got shape {Wx.shape}")
+    sizes = {"D": Wx.shape[1], "H": Wx.shape[0] // gates, "O": Wy.shape[0]}
+    for name, symbols in shapes.items():
+        expected = tuple(_size_factor(symbol) * sizes[symbol[-1]] for symbol in symbols)
+        expect_shape(f"params['{name}']", params[name], expected)
+    return sizes["D"], sizes["H"], sizes["O"]
+
+
+def _size_factor(symbol):
+    """The gate count in front of a size symbol: 4 for "4H", 1 for "H"."""
+    return int(symbol[:-1] or 1)
 
 
 def check_data(name, data):

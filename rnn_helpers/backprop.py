@@ -17,7 +17,7 @@ import threading
 import numpy as np
 
 from ._checks import (
-    PARAM_NAMES,
+    RNN_SHAPES,
     as_float_array,
     as_label_array,
     check_choice,
@@ -51,9 +51,11 @@ def _scratch_array(name, shape):
     return array
 
 
-def _as_batch(inputs, labels, params, h0):
-    """Check the arguments and return them with a batch axis: (N, T, D), (N, T), (N, H) or None."""
-    input_size, hidden_size, output_size = check_params(params)
+def _as_batch(inputs, labels, params, h0, shapes=RNN_SHAPES):
+    """Check the arguments and return them with a batch axis: (N, T, D), (N, T), (N, H) or None.
+
+    ``shapes``: the cell's parameter shapes (see ``_checks.check_params``)."""
+    input_size, hidden_size, output_size = check_params(params, shapes)
     inputs = as_float_array("inputs", inputs, (2, 3))
     single = inputs.ndim == 2
     labels = as_label_array("labels", labels, inputs.ndim - 1, output_size, allow_ignore=True)
@@ -296,22 +298,24 @@ def relative_error(analytic, numeric):
     return 0.0 if denominator == 0 else float(np.linalg.norm(analytic - numeric) / denominator)
 
 
-def gradient_check(inputs, labels, params, h0=None, epsilon=1e-5):
-    """Compare ``rnn_backward``'s gradients with central differences, parameter by parameter.
+def gradient_check(inputs, labels, params, h0=None, epsilon=1e-5, cell="rnn"):
+    """Compare a cell's backward pass with central differences, parameter by parameter.
 
-    Same inputs as ``rnn_backward`` (without clipping). Returns a dict mapping each of
-    'Wx', 'Wh', 'Wy', 'bx', 'by', 'h0' to the relative error (see ``relative_error``); in float64
-    a correct backward pass gives errors around 1e-9 or smaller.
+    Same inputs as ``rnn_backward`` (without clipping); ``cell`` names the cell ``params`` belong to,
+    "rnn", "lstm" or "gru" (see ``rnn_helpers.cells``). Returns a dict mapping each parameter name
+    and 'h0' to the relative error (see ``relative_error``); in float64 a correct backward pass gives
+    errors around 1e-9 or smaller.
     """
+    from .cells import get_cell  # imported here: cells imports this module
+
     check_number("epsilon", epsilon, 0, 1, low_open=True)
-    _, input_labels, _, single = _as_batch(inputs, labels, params, h0)
-    params = {name: np.array(params[name], dtype=np.float64) for name in PARAM_NAMES}
-    hidden_shape = (params["Wh"].shape[0],) if single else (input_labels.shape[0], params["Wh"].shape[0])
-    h0 = np.zeros(hidden_shape) if h0 is None else np.array(h0, dtype=np.float64)
-    _, grads = rnn_backward(inputs, labels, params, h0=h0)
+    backward = get_cell(cell).backward
+    _, grads = backward(inputs, labels, params, h0=h0)  # checks every argument first
+    params = {name: np.array(params[name], dtype=np.float64) for name in get_cell(cell).param_names}
+    h0 = np.zeros(grads["h0"].shape) if h0 is None else np.array(h0, dtype=np.float64)
     errors = {}
     for name, array in [*params.items(), ("h0", h0)]:
-        numeric = numerical_gradient(lambda: rnn_loss(inputs, labels, params, h0=h0), array, epsilon)
+        numeric = numerical_gradient(lambda: backward(inputs, labels, params, h0=h0)[0], array, epsilon)
         errors[name] = relative_error(grads[name], numeric)
     return errors
 
