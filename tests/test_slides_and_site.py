@@ -269,3 +269,21 @@ def test_site_shows_widgets_as_stills_with_a_note(site, offline_browser):
         page.page.close()
     finally:
         stop_server(server)
+
+
+# --- JupyterLab without the news prompt ------------------------------------------------------------
+
+def test_lab_settings_turn_off_the_news_prompt():
+    """`make lab` and Binder's postBuild use binder/lab-settings/overrides.json, and its values are ones
+    the installed JupyterLab accepts (so the "notify about news?" prompt never shows)."""
+    import json
+
+    overrides = json.loads((ROOT / "binder" / "lab-settings" / "overrides.json").read_text())
+    notification = overrides["@jupyterlab/apputils-extension:notification"]
+    schema_path = Path(sys.prefix, "share/jupyter/lab/schemas/@jupyterlab/apputils-extension/notification.json")
+    properties = json.loads(schema_path.read_text())["properties"]
+    assert notification["fetchNews"] == "false"
+    assert {"const": "false", "title": "Never"} in properties["fetchNews"]["oneOf"]
+    assert notification["checkForUpdates"] is False and properties["checkForUpdates"]["type"] == "boolean"
+    assert "--LabApp.app_settings_dir=$(CURDIR)/binder/lab-settings" in (ROOT / "Makefile").read_text()
+    assert "binder/lab-settings/overrides.json" in (ROOT / "binder" / "postBuild").read_text()
