@@ -149,6 +149,18 @@ def unrolled_diagram(steps=4, backward=False):
     return figure
 
 
+def _state_path(ax, y, names, product_x, sum_x, width=11.0):
+    """The state wire along the top of a gated cell: in from the left, through a product (⊙) and
+    a sum (+), out on the right; ``names`` labels its two ends."""
+    _wire(ax, [(0.3, y), (product_x - 0.28, y)], STATE)
+    _label(ax, (0.65, y + 0.35), names[0], STATE)
+    _node(ax, (product_x, y), "⊙")
+    _wire(ax, [(product_x + 0.28, y), (sum_x - 0.28, y)], STATE)
+    _node(ax, (sum_x, y), "+")
+    _wire(ax, [(sum_x + 0.28, y), (width - 0.3, y)], STATE)
+    _label(ax, (width - 0.65, y + 0.35), names[1], STATE)
+
+
 def _gate(ax, center, function, name, label_side=1):
     """A gate: a box with its nonlinearity (σ or tanh), its name above one corner (right: label_side=1)."""
     _box(ax, center, function, GATE, width=0.9, height=0.65)
@@ -166,14 +178,7 @@ def lstm_cell_diagram():
     figure, ax = _canvas(11.0, 6.6, r"$c_t = f_t \odot c_{t-1} + i_t \odot g_t \qquad h_t = o_t \odot \tanh(c_t)$")
     top, bus = 5.0, 0.95
     gate_y = 2.3
-    # cell state path
-    _wire(ax, [(0.3, top), (2.22, top)], STATE)
-    _label(ax, (0.65, top + 0.35), r"$c_{t-1}$", STATE)
-    _node(ax, (2.5, top), "⊙")
-    _wire(ax, [(2.78, top), (4.82, top)], STATE)
-    _node(ax, (5.1, top), "+")
-    _wire(ax, [(5.38, top), (10.7, top)], STATE)
-    _label(ax, (10.35, top + 0.35), r"$c_t$", STATE)
+    _state_path(ax, top, (r"$c_{t-1}$", r"$c_t$"), product_x=2.5, sum_x=5.1)
     ax.text(7.0, top + 0.45, "cell state: the additive path", fontsize=TEXT_SIZE - 2, color="grey", ha="center")
     # inputs: h_{t-1} and x_t share one bus that feeds every gate
     _wire(ax, [(0.3, bus), (7.4, bus)], STATE, arrow=False)
@@ -216,13 +221,7 @@ def gru_cell_diagram():
     top, bus = 5.0, 0.95
     gate_y = 1.9
     # the state path along the top: kept in proportion z, replaced in proportion 1 - z
-    _wire(ax, [(0.3, top), (7.72, top)], STATE)
-    _label(ax, (0.65, top + 0.35), r"$h_{t-1}$", STATE)
-    _node(ax, (8.0, top), "⊙")
-    _wire(ax, [(8.28, top), (9.22, top)], STATE)
-    _node(ax, (9.5, top), "+")
-    _wire(ax, [(9.78, top), (10.7, top)], STATE)
-    _label(ax, (10.35, top + 0.35), r"$h_t$", STATE)
+    _state_path(ax, top, (r"$h_{t-1}$", r"$h_t$"), product_x=8.0, sum_x=9.5)
     # h_{t-1} and x_t on one bus that feeds the gates and the candidate
     _wire(ax, [(1.0, top), (1.0, bus), (6.2, bus)], STATE, arrow=False)
     _wire(ax, [(1.6, 0.1), (1.6, bus)], INPUT, arrow=False)

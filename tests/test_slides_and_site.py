@@ -18,7 +18,14 @@ from urllib.parse import urlparse
 
 import nbformat
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
+from test_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    browser,  # noqa: F401  (the Chromium fixture, shared; the tests below take it by name)
+    free_port,
+    start_server,
+    stop_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -135,16 +142,6 @@ def site():
     return BUILD / "site" / "_build" / "html", time.perf_counter() - start
 
 
-@pytest.fixture(scope="module")
-def offline_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def serve(directory, log_name):
     port = free_port()
     command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)]
@@ -154,8 +151,8 @@ def serve(directory, log_name):
 class OfflinePage:
     """A page whose requests outside the loopback are aborted, remembering everything that went wrong."""
 
-    def __init__(self, browser, viewport=None):
-        self.page = browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
+    def __init__(self, chromium, viewport=None):
+        self.page = chromium.new_page(viewport=viewport or {"width": 1280, "height": 800})
         self.external, self.failed, self.errors = [], [], []
         self.page.route("**/*", self._route)
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
@@ -183,13 +180,13 @@ class OfflinePage:
 
 @needs_assets
 @needs_chromium
-def test_decks_render_offline(decks, offline_browser, report):
+def test_decks_render_offline(decks, browser, report):  # noqa: F811
     folder, seconds = decks
     server, url = serve(folder, "slides-server.log")
     try:
         slides = 0
         for path in NOTEBOOKS:
-            page = OfflinePage(offline_browser, viewport={"width": 1280, "height": 720})
+            page = OfflinePage(browser, viewport={"width": 1280, "height": 720})
             page.page.goto(f"{url}/{path.stem}.slides.html")
             page.page.wait_for_selector(".reveal.ready", timeout=30_000)
             page.page.wait_for_function(
@@ -223,7 +220,7 @@ def test_decks_render_offline(decks, offline_browser, report):
 
 @needs_assets
 @needs_chromium
-def test_site_pages_render_offline(site, offline_browser, report):
+def test_site_pages_render_offline(site, browser, report):  # noqa: F811
     html, seconds = site
     pages = sorted(path.relative_to(html).as_posix() for path in html.rglob("*.html")
                    if not path.relative_to(html).parts[0].startswith("_"))
@@ -231,7 +228,7 @@ def test_site_pages_render_offline(site, offline_browser, report):
     server, url = serve(html, "site-server.log")
     try:
         for name in pages:
-            page = OfflinePage(offline_browser)
+            page = OfflinePage(browser)
             page.page.goto(f"{url}/{name}", wait_until="load")
             if page.page.locator(".math").count():
                 page.page.wait_for_selector("mjx-container", state="attached", timeout=30_000)
@@ -255,11 +252,11 @@ def test_site_pages_render_offline(site, offline_browser, report):
 
 @needs_assets
 @needs_chromium
-def test_site_shows_widgets_as_stills_with_a_note(site, offline_browser):
+def test_site_shows_widgets_as_stills_with_a_note(site, browser):  # noqa: F811
     html, _ = site
     server, url = serve(html, "site-server.log")
     try:
-        page = OfflinePage(offline_browser)
+        page = OfflinePage(browser)
         page.page.goto(f"{url}/notebooks/05-explorer.html", wait_until="load")
         notes = page.page.get_by_text("Interactive in the notebook").count()
         assert notes == 2, f"{notes} notes on how to run the widgets"
