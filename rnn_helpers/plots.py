@@ -65,6 +65,10 @@ class StyledFigure(Figure):
     is raised to it first: nothing in a figure of the collection is too small for a projector.
     """
 
+    def __repr__(self):
+        # Notebooks show this repr under each figure; keep matplotlib's "<Figure size ...>" form.
+        return super().__repr__().replace(type(self).__name__, "Figure", 1)
+
     def draw(self, renderer):
         with matplotlib.rc_context(FIGURE_STYLE):
             for text in self.findobj(Text):
