@@ -69,6 +69,10 @@ class StyledFigure(Figure):
         # Notebooks show this repr under each figure; keep matplotlib's "<Figure size ...>" form.
         return super().__repr__().replace(type(self).__name__, "Figure", 1)
 
+    def tight_layout(self, *args, **kwargs):
+        """Does nothing: constrained layout (FIGURE_STYLE) already keeps labels, legends and colour bars
+        apart, and switching to tight layout would print a warning under the figure."""
+
     def draw(self, renderer):
         with matplotlib.rc_context(FIGURE_STYLE):
             for text in self.findobj(Text):

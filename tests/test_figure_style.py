@@ -210,3 +210,15 @@ def test_stored_notebook_figures_are_projector_ready():
         if width / height > MAXIMUM_ASPECT:
             problems.append(f"{notebook} cell {index}: {width} x {height} pixels")
     assert problems == [], "figures stored below the projector style (re-run make execute):\n" + "\n".join(problems)
+
+
+def test_tight_layout_on_a_styled_figure_keeps_constrained_layout_quietly():
+    import warnings
+
+    figure, ax = plots.new_figure(1, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure.tight_layout()
+        figure.canvas.draw()
+    assert type(figure.get_layout_engine()).__name__ == "ConstrainedLayoutEngine"
+    plt.close(figure)
