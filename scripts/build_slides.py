@@ -16,7 +16,6 @@ command): browsers refuse MathJax's fonts from ``file://`` pages.
 """
 
 import argparse
-import copy
 import shutil
 import sys
 from pathlib import Path
@@ -101,12 +100,17 @@ def figures_on_their_own_slides(notebook):
     notebook.cells = cells
 
 
-def deck(path):
-    """The HTML of one notebook's deck."""
+def prepared(path):
+    """The notebook as its deck shows it: static outputs, figures on sub-slides of their own."""
     notebook = nbformat.read(path, as_version=4)
     make_static(notebook, name=path.name)
     figures_on_their_own_slides(notebook)
-    html, _ = exporter().from_notebook_node(copy.deepcopy(notebook), resources={"metadata": {"name": path.stem}})
+    return notebook
+
+
+def deck(path):
+    """The HTML of one notebook's deck."""
+    html, _ = exporter().from_notebook_node(prepared(path), resources={"metadata": {"name": path.stem}})
     return html
 
 
