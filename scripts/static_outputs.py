@@ -43,23 +43,35 @@ class Still:
 
 def explorer_still():
     """Notebook 05's explorer with its opening settings: the same three views it draws."""
+    import matplotlib.pyplot as plt
+
     from rnn_helpers.explorer import ExplorerConfig, describe, simulate
-    from rnn_helpers.plots import COLORS, new_figure, plot_hidden_units, plot_trajectory_2d
+    from rnn_helpers.plots import (
+        COLORS,
+        FIGURE_STYLE,
+        StyledFigure,
+        legend_outside,
+        plot_hidden_units,
+        plot_trajectory_2d,
+    )
 
     config = ExplorerConfig()
     result = simulate(config)
-    figure, axes = new_figure(1, 3, figsize=(15.0, 4.8))
-    plot_hidden_units(result["hidden_states"], ax=axes[0], title="hidden units over time")
-    plot_trajectory_2d(result["hidden_states"], ax=axes[1], title="trajectory (PCA)")
     steps = np.arange(1, config.sequence_length + 1)
-    outputs_ax = axes[2]
-    outputs_ax.plot(steps, result["outputs"][:, 0], color=COLORS["blue"], label="y[0]")
-    outputs_ax.plot(steps, result["outputs"][:, 1], color=COLORS["orange"], label="y[1]")
-    outputs_ax.plot(steps, result["inputs"], color=COLORS["black"], ls="--", label="input x")
-    outputs_ax.step(steps, result["predictions"], where="post", color=COLORS["vermillion"], label="predicted class")
-    outputs_ax.set(xlabel="time step t", ylabel="y", title="outputs and predictions")
-    outputs_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-    figure.suptitle(describe(result).split(" · ")[0] + f", {config.signal} input, H = {config.hidden_size}")
+    with matplotlib.rc_context(FIGURE_STYLE):
+        figure, axes = plt.subplot_mosaic([["units", "trajectory"], ["outputs", "outputs"]], figsize=(12.0, 8.0),
+                                          FigureClass=StyledFigure)
+        plot_hidden_units(result["hidden_states"], ax=axes["units"], title="hidden units over time")
+        plot_trajectory_2d(result["hidden_states"], ax=axes["trajectory"], title="trajectory (PCA)")
+        outputs_ax = axes["outputs"]
+        outputs_ax.plot(steps, result["outputs"][:, 0], color=COLORS["blue"], label="y[0]")
+        outputs_ax.plot(steps, result["outputs"][:, 1], color=COLORS["orange"], label="y[1]")
+        outputs_ax.plot(steps, result["inputs"], color=COLORS["black"], ls="--", label="input x")
+        outputs_ax.step(steps, result["predictions"], where="post", color=COLORS["vermillion"],
+                        label="predicted class")
+        outputs_ax.set(xlabel="time step t", ylabel="y", title="outputs and predictions")
+        legend_outside(outputs_ax)
+        figure.suptitle(describe(result).split(" · ")[0] + f", {config.signal} input, H = {config.hidden_size}")
     return figure
 
 
