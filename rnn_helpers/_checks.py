@@ -1,61 +1,123 @@
 """Input checks shared by every public function.
 
-Each check runs before any math, so a student sees *what was expected and what arrived*
-instead of a broadcasting error three lines deep inside NumPy.
+Each check runs before any math, so a student sees *which argument* was wrong, *what was expected*
+and *what arrived*, instead of a broadcasting error three lines deep inside NumPy.
+
+Conventions every public function follows:
+
+- Arrays that are only read (inputs, hidden states, gradients, ...) may be any array-like of real
+  floating-point numbers; float16 and float32 are widened to float64 (exactly), so every
+  computation runs in float64. Integers, booleans, complex numbers, strings, NaN and inf are refused.
+- Parameters (the ``params`` dicts) must already be float64 NumPy arrays: optimisers update them in
+  place, which a nested list or a converted copy would silently not receive.
+- Sizes are integers from 1 up to ``MAX_ENTRIES``; an array a function creates from sizes may have at
+  most ``MAX_ENTRIES`` entries, so a typo such as ``10**9`` fails at once instead of filling the memory.
 """
+
+import math
+import numbers
 
 import numpy as np
 
 # The vanilla RNN's parameters and their shapes (see check_params for the size letters).
 RNN_SHAPES = {"Wx": ("H", "D"), "Wh": ("H", "H"), "Wy": ("O", "H"), "bx": ("H",), "by": ("O",)}
 PARAM_NAMES = tuple(RNN_SHAPES)
+IGNORE = -1  # label value for a step that has no target: skipped by the loss and by accuracy
+# The largest array (in entries) that size arguments may ask for: 80 MB of float64, a hundred times
+# the notebooks' largest (2000 sequences of 50 steps).
+MAX_ENTRIES = 10_000_000
+MAX_SEED = 2**32 - 1  # np.random.RandomState accepts seeds in [0, 2**32 - 1]
 
 
-def as_float_array(name, value, ndim):
-    """Return ``value`` as a floating-point ndarray, finite everywhere.
+def describe_value(value):
+    """A short description of ``value`` for an error message: its type and (shortened) repr."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, dict):
+        return f"a dict with keys {list(value)}"
+    if isinstance(value, type):
+        return f"the class {value.__name__} itself (not an instance of it)"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
 
-    ``ndim`` is the required number of dimensions, or a tuple of the allowed ones.
 
-    Raises TypeError for non-floating data (ints, bools, strings, objects) and ValueError for
-    a wrong number of dimensions, an empty axis, or NaN/inf entries.
+def as_array(name, value):
+    """``np.asarray(value)``, with a clear error for ragged nested lists."""
+    try:
+        return np.asarray(value)
+    except ValueError:  # NumPy's "inhomogeneous shape" error
+        raise ValueError(
+            f"{name} must be a rectangular array, got a ragged nested sequence (rows of different lengths)"
+        ) from None
+
+
+def as_float_array(name, value, ndim, finite=True):
+    """Return ``value`` as a float64 ndarray (the same object if it already is one).
+
+    ``ndim`` is the required number of dimensions, a tuple of the allowed ones, or None for any.
+    float16 and float32 are widened to float64 exactly. Raises TypeError for non-floating data
+    (ints, bools, complex, strings, objects) and ValueError for a wrong number of dimensions, an
+    empty axis, or (with ``finite``) NaN/inf entries.
     """
-    array = np.asarray(value)
-    if not np.issubdtype(array.dtype, np.floating):
-        raise TypeError(
-            f"{name} must be a floating-point array (e.g. float64), got dtype {array.dtype}; "
-            f"convert with .astype(float) if the values are meant as numbers"
-        )
-    allowed = ndim if isinstance(ndim, tuple) else (ndim,)
-    if array.ndim not in allowed:
-        expected = " or ".join(str(n) for n in allowed)
+    array = value if isinstance(value, np.ndarray) else as_array(name, value)
+    if array.dtype != np.float64:  # the common case skips these (slow) dtype tests
+        if np.issubdtype(array.dtype, np.complexfloating):
+            raise TypeError(f"{name} must be real, got complex numbers (dtype {array.dtype})")
+        if not np.issubdtype(array.dtype, np.floating):
+            arrived = f"dtype {array.dtype}" if isinstance(value, np.ndarray) else describe_value(value)
+            raise TypeError(
+                f"{name} must be a floating-point array (e.g. float64), got {arrived}; "
+                f"convert with .astype(float) if the values are meant as numbers"
+            )
+        array = array.astype(np.float64)
+    if ndim is not None and array.ndim not in (ndim if isinstance(ndim, tuple) else (ndim,)):
+        expected = " or ".join(str(n) for n in (ndim if isinstance(ndim, tuple) else (ndim,)))
         raise ValueError(f"{name} must have {expected} dimension(s), got shape {array.shape}")
-    if 0 in array.shape:
+    if array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    # min and max are NaN if any entry is NaN, and +-inf if any is infinite: two passes, no temporary.
-    if not (np.isfinite(array.min()) and np.isfinite(array.max())):
-        raise ValueError(f"{name} contains NaN or inf values; all entries must be finite")
+    if finite and not all_finite(array):
+        raise ValueError(f"{name} contains NaN or inf values; all entries must be finite, got "
+                         f"{np.count_nonzero(~np.isfinite(array))} that are not")
     return array
 
 
-def as_label_array(name, value, ndim, num_classes, allow_ignore=False):
+def all_finite(array):
+    """True if every entry of the float ndarray ``array`` is finite, in one pass and no temporary array.
+
+    The sum is NaN or inf if any entry is; only if it is (or if finite entries overflowed it) are
+    the entries looked at one by one.
+    """
+    return math.isfinite(array.sum()) or bool(np.isfinite(array).all())
+
+
+def as_label_array(name, value, ndim, num_classes=None, allow_ignore=False):
     """Return ``value`` as an integer ndarray of class indices in ``[0, num_classes)``.
 
-    With ``allow_ignore``, -1 (IGNORE: a step without a target) is accepted too.
+    ``ndim``: the required number of dimensions, or None for any. ``num_classes``: None when the
+    number of classes is not known (then only the lower end is checked). With ``allow_ignore``,
+    -1 (IGNORE: a step without a target) is accepted too, but at least one entry must be labelled.
     """
-    array = np.asarray(value)
+    array = as_array(name, value)
     if not np.issubdtype(array.dtype, np.integer):
-        raise TypeError(f"{name} must be an integer array of class indices, got dtype {array.dtype}")
-    if array.ndim != ndim:
+        arrived = f"dtype {array.dtype}" if isinstance(value, np.ndarray) else describe_value(value)
+        raise TypeError(f"{name} must be an integer array of class indices, got {arrived}")
+    if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
-    if 0 in array.shape:
+    if array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    lowest = -1 if allow_ignore else 0
-    if array.min() < lowest or array.max() >= num_classes:
+    smallest, largest = array.min(), array.max()
+    if smallest < (IGNORE if allow_ignore else 0) or (num_classes is not None and largest >= num_classes):
+        classes = "0 or more" if num_classes is None else f"in [0, {num_classes - 1}]"
         also = " (or -1 for no target)" if allow_ignore else ""
-        raise ValueError(
-            f"{name} must hold class indices in [0, {num_classes - 1}]{also}, "
-            f"got values from {array.min()} to {array.max()}"
-        )
+        raise ValueError(f"{name} must hold class indices {classes}{also}, got values from {smallest} to {largest}")
+    if allow_ignore and largest == IGNORE:
+        raise ValueError(f"{name} must contain at least one step that is not IGNORE (-1), got only IGNORE")
     return array
 
 
@@ -65,8 +127,30 @@ def expect_shape(name, array, shape):
         raise ValueError(f"{name} must have shape {tuple(shape)}, got {array.shape}")
 
 
+def check_param_dict(params, ndims=None, name="params"):
+    """Check a dict of parameters: exactly the keys of ``ndims``, each a finite, non-empty float64 ndarray
+    with ``ndims[key]`` dimensions (None: any). With ``ndims=None``: any keys (at least one), any shapes."""
+    if ndims is None:
+        if not isinstance(params, dict):
+            raise TypeError(f"{name} must be a dict of parameter arrays, got {describe_value(params)}")
+        if not params:
+            raise ValueError(f"{name} must hold at least one parameter array, got an empty dict")
+        ndims = dict.fromkeys(params)
+    check_keys(name, params, ndims)
+    for key, ndim in ndims.items():
+        label = f"{name}[{key!r}]"
+        value = params[key]
+        if not isinstance(value, np.ndarray) or value.dtype != np.float64:
+            arrived = f"dtype {value.dtype}" if isinstance(value, np.ndarray) else describe_value(value)
+            raise TypeError(
+                f"{label} must be a float64 NumPy array (parameters are updated in place), got {arrived}; "
+                f"convert with np.array(..., dtype=np.float64)"
+            )
+        as_float_array(label, value, ndim)
+
+
 def check_params(params, shapes=RNN_SHAPES):
-    """Check a cell's parameters for types, finiteness and consistent shapes.
+    """Check a cell's parameters for keys, types, finiteness and consistent shapes.
 
     ``shapes`` maps each parameter name to its shape, written with the sizes D (input), H (hidden)
     and O (output), and a gate count in front where several gates' weights are stacked: the
@@ -75,22 +159,16 @@ def check_params(params, shapes=RNN_SHAPES):
 
     Returns ``(input_size, hidden_size, output_size)``.
     """
-    names = tuple(shapes)
-    if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict with keys {names}, got {type(params).__name__}")
-    missing = [key for key in names if key not in params]
-    if missing:
-        raise ValueError(f"params is missing {missing}; expected keys {names}")
-    Wx = as_float_array("params['Wx']", params["Wx"], 2)
+    check_param_dict(params, {name: len(symbols) for name, symbols in shapes.items()})
+    Wx, Wy = params["Wx"], params["Wy"]
     gates = shape_from_sizes(shapes["Wx"][:1], {"H": 1})[0]  # gate blocks stacked in Wx: 4 for "4H"
     if Wx.shape[0] % gates:
         raise ValueError(f"params['Wx'] must have {gates} * hidden_size rows (one block per gate), "
                          f"got shape {Wx.shape}")
-    Wy = as_float_array("params['Wy']", params["Wy"], 2)
     sizes = {"D": Wx.shape[1], "H": Wx.shape[0] // gates, "O": Wy.shape[0]}
     for name, symbols in shapes.items():
         expected = shape_from_sizes(symbols, sizes)
-        expect_shape(f"params['{name}']", as_float_array(f"params['{name}']", params[name], len(expected)), expected)
+        expect_shape(f"params['{name}']", params[name], expected)
     return sizes["D"], sizes["H"], sizes["O"]
 
 
@@ -99,9 +177,74 @@ def shape_from_sizes(symbols, sizes):
     return tuple(int(symbol[:-1] or 1) * sizes[symbol[-1]] for symbol in symbols)
 
 
-def check_positive_int(name, value):
-    """Raise unless ``value`` is a positive Python/NumPy integer."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+def check_data(name, data):
+    """Check a task's data dict: exactly 'inputs' (N, T, D) floats and 'labels' (N, T) class indices
+    (or IGNORE). Returns (inputs, labels) as arrays; the number of classes is checked by the caller."""
+    check_keys(name, data, ("inputs", "labels"))
+    inputs = as_float_array(f"{name}['inputs']", data["inputs"], 3)
+    labels = as_label_array(f"{name}['labels']", data["labels"], 2, allow_ignore=True)
+    expect_shape(f"{name}['labels']", labels, inputs.shape[:2])
+    return inputs, labels
+
+
+def check_keys(name, mapping, keys):
+    """Raise unless ``mapping`` is a dict with exactly the keys ``keys`` (any iterable of keys)."""
+    keys = list(keys)
+    if not isinstance(mapping, dict):
+        raise TypeError(f"{name} must be a dict with keys {keys}, got {describe_value(mapping)}")
+    missing = [key for key in keys if key not in mapping]
+    extra = [key for key in mapping if key not in keys]
+    if missing or extra:
+        problem = f"is missing {missing}" if missing else f"has unexpected keys {extra}"
+        raise ValueError(f"{name} {problem}: expected exactly the keys {keys}, got {list(mapping)}")
+
+
+def check_positive_int(name, value, maximum=MAX_ENTRIES):
+    """Raise unless ``value`` is an integer (not a bool) from 1 to ``maximum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {describe_value(value)}")
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
+    if value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,} (a sane limit for these helpers), got {value:,}")
+
+
+def check_entries(names, entries):
+    """Raise unless the arrays sized by the arguments ``names`` have at most ``MAX_ENTRIES`` entries in all."""
+    if entries > MAX_ENTRIES:
+        raise ValueError(
+            f"{names} must ask for at most {MAX_ENTRIES:,} array entries (80 MB of float64, a sane limit for "
+            f"these helpers), got {entries:,}"
+        )
+
+
+def check_number(name, value, low=-np.inf, high=np.inf, low_open=False, high_open=False):
+    """Raise unless ``value`` is a finite real number (not a bool) in the given interval."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {describe_value(value)}")
+    try:
+        number = float(value)  # compared as a Python float: a float32 or a huge int compares exactly
+    except OverflowError:  # an int beyond float64's range
+        number = math.inf if value > 0 else -math.inf
+    below = number <= low if low_open else number < low
+    above = number >= high if high_open else number > high
+    if not math.isfinite(number) or below or above:
+        bounds = []
+        if low > -np.inf:
+            bounds.append(f"{'above' if low_open else 'at least'} {low}")
+        if high < np.inf:
+            bounds.append(f"{'below' if high_open else 'at most'} {high}")
+        interval = f" {' and '.join(bounds)}" if bounds else ""
+        raise ValueError(f"{name} must be a finite number{interval}, got {value}")
+
+
+def check_choice(name, value, choices):
+    """Raise unless ``value`` is one of the strings ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {describe_value(value)}")
+
+
+def check_bool(name, value):
+    """Raise unless ``value`` is True or False."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe_value(value)}")

@@ -16,8 +16,22 @@ import threading
 
 import numpy as np
 
-from ._checks import RNN_SHAPES, as_float_array, as_label_array, check_params, expect_shape
+from ._checks import (
+    RNN_SHAPES,
+    as_float_array,
+    as_label_array,
+    check_choice,
+    check_number,
+    check_params,
+    check_positive_int,
+    describe_value,
+    expect_shape,
+)
 from .core import IGNORE, recurrence_in_place, rnn_forward_batch
+
+REDUCTIONS = ("mean", "sum")
+# numerical_gradient calls its function twice per entry: more entries than this would run for hours.
+MAX_NUMERICAL_ENTRIES = 100_000
 
 _scratch = threading.local()
 
@@ -65,6 +79,14 @@ def softmax_cross_entropy(outputs, labels, reduction="mean"):
 
     Returns (loss, d_outputs) with d_outputs shaped like outputs.
     """
+    check_choice("reduction", reduction, REDUCTIONS)
+    outputs = as_float_array("outputs", outputs, None)
+    if outputs.ndim == 0:
+        raise ValueError("outputs must have at least 1 dimension (the classes), got shape ()")
+    labels = as_label_array("labels", labels, None, outputs.shape[-1], allow_ignore=True)
+    if labels.shape != outputs.shape[:-1]:
+        raise ValueError(f"labels must have the shape of outputs without its last axis (the classes), "
+                         f"{outputs.shape[:-1]}, got {labels.shape}")
     num_classes = outputs.shape[-1]
     # Class-major scores, shape (O, M) for M steps: see _softmax_cross_entropy_class_major.
     loss, d_scores = _softmax_cross_entropy_class_major(outputs.reshape(-1, num_classes).T.copy(),
@@ -77,14 +99,11 @@ def _softmax_cross_entropy_class_major(scores, labels, reduction):
 
     Class-major layout turns each reduction over the classes into O - 1 element-wise operations
     on long rows, far faster than reducing a short last axis. ``scores`` is overwritten; returns
-    (loss, d_scores) with d_scores of shape (O, M).
+    (loss, d_scores) with d_scores of shape (O, M). No checks: callers check the labels (at least one
+    not IGNORE) and the reduction.
     """
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
     labelled = labels != IGNORE
     count = int(np.count_nonzero(labelled))
-    if count == 0:
-        raise ValueError("labels must contain at least one step that is not IGNORE (-1)")
     scale = 1.0 / count if reduction == "mean" else 1.0
     scores -= scores.max(axis=0)  # shifting by the maximum keeps exp() finite; softmax is unchanged
     probabilities = np.exp(scores)
@@ -104,26 +123,62 @@ def _softmax_cross_entropy_class_major(scores, labels, reduction):
     return float(loss), probabilities
 
 
+def _as_grads(grads):
+    """Check a dict of gradient arrays (any shapes) and return it with float64 arrays.
+
+    Finiteness is checked through the norm (see ``_finite_norm``), which is computed anyway.
+    """
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict of gradient arrays, got {describe_value(grads)}")
+    if not grads:
+        raise ValueError("grads must hold at least one gradient array, got an empty dict")
+    return {name: as_float_array(f"grads[{name!r}]", g, None, finite=False) for name, g in grads.items()}
+
+
+def _joint_norm(grads):
+    """sqrt of the sum of every squared entry; no checks (NaN or inf when an entry is, or when it overflows)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # callers test the result with np.isfinite
+        return float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+
+
+def _finite_norm(grads):
+    """The joint norm of checked ``grads``; ValueError naming the first array with NaN or inf."""
+    norm = _joint_norm(grads)
+    if np.isfinite(norm):
+        return norm
+    for name, g in grads.items():
+        as_float_array(f"grads[{name!r}]", g, None)  # raises for the first array with NaN or inf
+    # Every entry is finite but the sum of squares overflowed: divide by the largest entry first.
+    largest = max(float(np.abs(g).max()) for g in grads.values())
+    return largest * _joint_norm({name: g / largest for name, g in grads.items()})
+
+
+def _scaled_to(grads, norm, max_norm):
+    """``grads``, whose joint norm is ``norm``, scaled together so that it is at most ``max_norm``."""
+    factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    return {name: g * factor for name, g in grads.items()}
+
+
 def gradient_norm(grads):
     """The joint L2 norm of all gradients: sqrt of the sum of every squared entry.
 
-    - grads: dict of arrays (any shapes)
+    - grads: dict of finite arrays (any shapes)
     """
-    return float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    return _finite_norm(_as_grads(grads))
 
 
 def clip_gradients(grads, max_norm):
     """Scale all gradients together so their joint L2 norm is at most ``max_norm``.
 
-    - grads: dict of arrays (any shapes)
+    - grads: dict of finite arrays (any shapes)
+    - max_norm: a positive number
 
     Returns (clipped_grads, norm_before_clipping).
     """
-    if not max_norm > 0:
-        raise ValueError(f"max_norm must be positive, got {max_norm}")
-    norm = gradient_norm(grads)
-    factor = min(1.0, max_norm / norm) if norm > 0 else 1.0
-    return {name: g * factor for name, g in grads.items()}, norm
+    check_number("max_norm", max_norm, 0, low_open=True)
+    grads = _as_grads(grads)
+    norm = _finite_norm(grads)
+    return _scaled_to(grads, norm, max_norm), norm
 
 
 def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None):
@@ -140,6 +195,9 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     Returns (loss, grads): grads has the keys of params with their shapes, plus 'h0' shaped like h0
     ((H,) or (N, H)).
     """
+    check_choice("reduction", reduction, REDUCTIONS)
+    if clip_norm is not None:
+        check_number("clip_norm", clip_norm, 0, low_open=True)
     inputs, labels, h0, single = _as_batch(inputs, labels, params, h0)
     batch_size, sequence_length, input_size = inputs.shape
     hidden_size = params["Wh"].shape[0]
@@ -193,13 +251,28 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
 
 def rnn_loss(inputs, labels, params, h0=None, reduction="mean"):
     """The loss alone (forward pass only); same arguments as ``rnn_backward``."""
+    check_choice("reduction", reduction, REDUCTIONS)
     inputs, labels, h0, _ = _as_batch(inputs, labels, params, h0)
     return softmax_cross_entropy(rnn_forward_batch(inputs, params, h0=h0)[1], labels, reduction)[0]
 
 
 def numerical_gradient(function, array, epsilon=1e-5):
     """Central-difference gradient of a scalar ``function()`` with respect to ``array`` (changed in place
-    and restored): df/dx_i ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps). Same shape as ``array``."""
+    and restored): df/dx_i ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps). Same shape as ``array``.
+
+    - function: called without arguments, returns a real number (e.g. a loss that reads ``array``)
+    - array: a float64 ndarray of any shape, at most MAX_NUMERICAL_ENTRIES entries
+    - epsilon: the step, a number in (0, 1]
+    """
+    if not callable(function):
+        raise TypeError(f"function must be callable without arguments, got {describe_value(function)}")
+    if not isinstance(array, np.ndarray) or array.dtype != np.float64:
+        arrived = f"dtype {array.dtype}" if isinstance(array, np.ndarray) else describe_value(array)
+        raise TypeError(f"array must be a float64 NumPy array (it is changed in place), got {arrived}")
+    as_float_array("array", array, None)
+    check_positive_int("array.size", array.size, maximum=MAX_NUMERICAL_ENTRIES)
+    check_number("epsilon", epsilon, 0, 1, low_open=True)
+    check_number("the value of function()", function())
     gradient = np.zeros_like(array)
     for index in np.ndindex(array.shape):
         original = array[index]
@@ -213,7 +286,14 @@ def numerical_gradient(function, array, epsilon=1e-5):
 
 
 def relative_error(analytic, numeric):
-    """||analytic - numeric|| / (||analytic|| + ||numeric||), 0 when both are zero."""
+    """||analytic - numeric|| / (||analytic|| + ||numeric||), 0 when both are zero.
+
+    - analytic, numeric: finite arrays of the same shape (any)
+    """
+    analytic = as_float_array("analytic", analytic, None)
+    numeric = as_float_array("numeric", numeric, None)
+    if analytic.shape != numeric.shape:
+        raise ValueError(f"analytic and numeric must have the same shape, got {analytic.shape} and {numeric.shape}")
     denominator = np.linalg.norm(analytic) + np.linalg.norm(numeric)
     return 0.0 if denominator == 0 else float(np.linalg.norm(analytic - numeric) / denominator)
 
@@ -228,6 +308,7 @@ def gradient_check(inputs, labels, params, h0=None, epsilon=1e-5, cell="rnn"):
     """
     from .cells import get_cell  # imported here: cells imports this module
 
+    check_number("epsilon", epsilon, 0, 1, low_open=True)
     backward = get_cell(cell).backward
     _, grads = backward(inputs, labels, params, h0=h0)  # checks every argument first
     params = {name: np.array(params[name], dtype=np.float64) for name in get_cell(cell).param_names}
@@ -255,7 +336,8 @@ def gradient_through_time(inputs, labels, params):
     """
     inputs, labels, _, _ = _as_batch(inputs, labels, params, None)
     if np.any(labels[:, -1] == IGNORE):
-        raise ValueError("gradient_through_time needs a label at the last step, got IGNORE (-1)")
+        raise ValueError("labels must label the last step of every sequence (its loss is followed back), "
+                         "got IGNORE (-1)")
     hidden_states, outputs = rnn_forward_batch(inputs, params)
     _, d_last_output = softmax_cross_entropy(outputs[:, -1], labels[:, -1])
     d_hidden = d_last_output @ params["Wy"]  # dL_T/dh_T, shape (N, H)

@@ -8,7 +8,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ._checks import PARAM_NAMES
+from ._checks import PARAM_NAMES, check_choice, describe_value
 from .backprop import rnn_backward
 from .core import init_params, rnn_forward_batch
 from .gated import (
@@ -39,6 +39,16 @@ class Cell:
     forward_batch: Callable
     backward: Callable
 
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(f"name must be a non-empty string, got {describe_value(self.name)}")
+        if not (isinstance(self.param_names, tuple) and self.param_names
+                and all(isinstance(key, str) for key in self.param_names)):
+            raise TypeError(f"param_names must be a non-empty tuple of strings, got {describe_value(self.param_names)}")
+        for field in ("init", "forward_batch", "backward"):
+            if not callable(getattr(self, field)):
+                raise TypeError(f"{field} must be a function, got {describe_value(getattr(self, field))}")
+
 
 CELLS = {
     "rnn": Cell("rnn", PARAM_NAMES, init_params, rnn_forward_batch, rnn_backward),
@@ -49,8 +59,5 @@ CELLS = {
 
 def get_cell(name):
     """The ``Cell`` registered under ``name``: "rnn", "lstm" or "gru"."""
-    if not isinstance(name, str):
-        raise TypeError(f"cell must be a string, one of {sorted(CELLS)}, got {type(name).__name__}")
-    if name not in CELLS:
-        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {name!r}")
+    check_choice("cell name", name, sorted(CELLS))
     return CELLS[name]

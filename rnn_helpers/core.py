@@ -13,26 +13,32 @@ Sequences are stored time-major per sequence: ``inputs[t]`` is the input vector 
 import numpy as np
 
 from ._checks import (
+    IGNORE,
+    MAX_SEED,
     as_float_array,
+    as_label_array,
+    check_entries,
+    check_number,
     check_params,
     check_positive_int,
+    describe_value,
     expect_shape,
 )
-
-IGNORE = -1  # label value for a step that has no target: skipped by the loss and by accuracy
 
 
 def make_rng(seed):
     """Return a ``np.random.RandomState``.
 
-    ``seed`` is an int (a fresh generator seeded with it, the same stream as
+    ``seed`` is an int in [0, 2**32 - 1] (a fresh generator seeded with it, the same stream as
     ``np.random.seed(seed)``) or an existing RandomState, used as it is so that several draws
     continue one stream, as the original notebook's global generator does.
     """
     if isinstance(seed, np.random.RandomState):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int or np.random.RandomState, got {type(seed).__name__}")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int or np.random.RandomState, got {describe_value(seed)}")
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be between 0 and {MAX_SEED} (2**32 - 1), got {seed}")
     return np.random.RandomState(seed)
 
 
@@ -46,6 +52,8 @@ def init_params(input_size, hidden_size, output_size, seed=0):
     """
     for name, size in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
         check_positive_int(name, size)
+    check_entries("input_size, hidden_size and output_size",
+                  (hidden_size + output_size + 1) * hidden_size + hidden_size * input_size + output_size)
     rng = make_rng(seed)
     return {
         "Wx": rng.randn(hidden_size, input_size),
@@ -64,6 +72,7 @@ def random_inputs(sequence_length, input_size, seed):
     """
     check_positive_int("sequence_length", sequence_length)
     check_positive_int("input_size", input_size)
+    check_entries("sequence_length * input_size", sequence_length * input_size)
     return make_rng(seed).randn(input_size, sequence_length).T
 
 
@@ -165,6 +174,7 @@ def read_out(hidden_states, params):
     """Outputs y = Wy h + by for hidden states of shape (..., H); returns shape (..., O).
 
     The product is done on a 2-D view: one BLAS call instead of a loop over the leading axes.
+    No checks: callers check their arguments.
     """
     hidden_size = hidden_states.shape[-1]
     outputs = hidden_states.reshape(-1, hidden_size) @ params["Wy"].T + params["by"]
@@ -180,6 +190,7 @@ def tanh_in_place(values):
 
     NumPy's float64 tanh is not vectorised on common x86 CPUs, but exp is, so for large arrays
     tanh(a) = 1 - 2 / (1 + exp(2a)) is about 1.6x faster; it agrees with np.tanh to ~3e-16.
+    No checks: it runs once per time step, on arrays its callers have checked.
     """
     if values.size < _EXP_TANH_MIN_SIZE:
         return np.tanh(values, out=values)
@@ -227,23 +238,16 @@ def predict(outputs):
 def accuracy(predicted_labels, true_labels):
     """Fraction of labelled positions where the prediction equals the label, a float in [0, 1].
 
-    - predicted_labels, true_labels: integer arrays of the same shape, e.g. (T,) or (N, T).
-      Positions whose true label is IGNORE (-1) have no target and are left out.
+    - predicted_labels, true_labels: integer arrays of class indices (>= 0) of the same shape, e.g.
+      (T,) or (N, T). Positions whose true label is IGNORE (-1) have no target and are left out.
     """
-    predicted = np.asarray(predicted_labels)
-    true = np.asarray(true_labels)
-    for name, array in (("predicted_labels", predicted), ("true_labels", true)):
-        if not np.issubdtype(array.dtype, np.integer):
-            raise TypeError(f"{name} must be an integer array of class indices, got dtype {array.dtype}")
-        if array.size == 0:
-            raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    predicted = as_label_array("predicted_labels", predicted_labels, None)
+    true = as_label_array("true_labels", true_labels, None, allow_ignore=True)
     if predicted.shape != true.shape:
         raise ValueError(
             f"predicted_labels and true_labels must have the same shape, got {predicted.shape} and {true.shape}"
         )
     labelled = true != IGNORE
-    if not labelled.any():
-        raise ValueError("true_labels has no labelled position (all are IGNORE, -1)")
     return float(np.mean(predicted[labelled] == true[labelled]))
 
 
@@ -258,8 +262,10 @@ def saturated_fraction(hidden_states, threshold=0.95):
     """Fraction of hidden activations with |h| > threshold (tanh's flat, saturated region).
 
     - hidden_states: shape (H,), (T, H) or (N, T, H)
+    - threshold: a number in [0, 1)
     """
     hidden_states = as_float_array("hidden_states", hidden_states, (1, 2, 3))
+    check_number("threshold", threshold, 0, 1, high_open=True)
     return float(np.mean(np.abs(hidden_states) > threshold))
 
 

@@ -7,10 +7,12 @@ its SVG: no image is rendered in the kernel, which keeps the response to a key p
 100 ms even at the largest settings (matplotlib's inline images take several times longer).
 """
 
+import numbers
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ._checks import as_float_array, as_label_array, check_choice, check_number, check_positive_int, describe_value
 from .core import init_params, make_rng, predict, project_2d, rnn_forward_batch, spectral_radius
 
 SIGNALS = ("random", "sine", "step", "impulse")
@@ -32,6 +34,17 @@ class ExplorerConfig:
     seed: int = 0  # draws the weights (and the random signal)
     signal: str = "sine"  # one of SIGNALS
 
+    def __post_init__(self):
+        """Check every setting against the controls' LIMITS: every config that exists can be shown."""
+        for name, (low, high, step) in LIMITS.items():
+            value = getattr(self, name)
+            kind, expected = ((int, np.integer), "an integer") if isinstance(step, int) else (numbers.Real, "a number")
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
+                raise TypeError(f"{name} must be {expected}, got {describe_value(value)}")
+            if not low <= value <= high:  # False for NaN too
+                raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+        check_choice("signal", self.signal, SIGNALS)
+
 
 # name -> (minimum, maximum, step) of each numeric control; the maxima are the heaviest setting.
 LIMITS = {
@@ -45,25 +58,27 @@ LIMITS = {
 }
 
 
-def input_signal(kind, sequence_length, amplitude, seed=0):
+def input_signal(signal, sequence_length, amplitude, seed=0):
     """The scalar input sequence x_t, shape (T,).
 
-    - "random": standard normal noise; "sine": a sine with period 20 steps;
-    - "step": 0 for the first quarter, then 1; "impulse": 1 at the first step, then 0.
-    All are multiplied by ``amplitude``.
+    - signal: "random": standard normal noise; "sine": a sine with period 20 steps;
+      "step": 0 for the first quarter, then 1; "impulse": 1 at the first step, then 0.
+    - amplitude: a number that multiplies the signal
     """
-    if kind not in SIGNALS:
-        raise ValueError(f"signal must be one of {SIGNALS}, got {kind!r}")
+    check_choice("signal", signal, SIGNALS)
+    check_positive_int("sequence_length", sequence_length)
+    check_number("amplitude", amplitude)
+    rng = make_rng(seed)
     steps = np.arange(sequence_length)
-    if kind == "random":
-        signal = make_rng(seed).randn(sequence_length)
-    elif kind == "sine":
-        signal = np.sin(2 * np.pi * steps / 20)
-    elif kind == "step":
-        signal = (steps >= sequence_length // 4).astype(float)
+    if signal == "random":
+        values = rng.randn(sequence_length)
+    elif signal == "sine":
+        values = np.sin(2 * np.pi * steps / 20)
+    elif signal == "step":
+        values = (steps >= sequence_length // 4).astype(float)
     else:
-        signal = (steps == 0).astype(float)
-    return amplitude * signal
+        values = (steps == 0).astype(float)
+    return amplitude * values
 
 
 def explorer_params(config):
@@ -71,6 +86,7 @@ def explorer_params(config):
 
     Returns a dict like ``init_params``'s, with 'Wx' (H, 1), 'Wh' (H, H), 'Wy' (2, H), 'bx' (H,), 'by' (2,).
     """
+    _check_config(config)
     params = init_params(1, config.hidden_size, 2, seed=config.seed)
     natural_radius = spectral_radius(params["Wh"])
     params["Wh"] *= config.spectral_radius / natural_radius
@@ -87,10 +103,7 @@ def simulate(config):
     - 'spectral_radius': of the Wh actually used; 'saturated_units': how many units have
       |h| > 0.95 at the last step; 'saturated_fraction': share of all activations with |h| > 0.95.
     """
-    for name, (low, high, _) in LIMITS.items():
-        value = getattr(config, name)
-        if not low <= value <= high:
-            raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    _check_config(config)
     params = explorer_params(config)
     inputs = input_signal(config.signal, config.sequence_length, config.amplitude, seed=config.seed)
     hidden_states, outputs = rnn_forward_batch(inputs[None, :, None], params)
@@ -112,16 +125,33 @@ NICE_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
 
 
 def nice_bound(value):
-    """The smallest round number (NICE_STEPS x 10^k, k an integer) at least ``value``; 1 for zero."""
-    if value <= 0:
+    """The smallest round number (NICE_STEPS x 10^k, k an integer) at least ``value``; 1 for zero.
+
+    - value: a number from 0 to 1e300 (far above anything the explorer plots; 10 x 1e307 would overflow)
+    """
+    check_number("value", value, 0, 1e300)
+    if value == 0:
         return 1.0
     power = 10.0 ** np.floor(np.log10(value))
     return float(next(step * power for step in NICE_STEPS if step * power >= value))
 
 
 def describe(result):
-    """One line of text with the readout the explorer shows under its controls."""
-    hidden_size = result["hidden_states"].shape[1]
+    """One line of text with the readout the explorer shows under its controls.
+
+    - result: the dict from ``simulate``
+    """
+    if not isinstance(result, dict):
+        raise TypeError(f"result must be the dict from simulate(), got {describe_value(result)}")
+    missing = [key for key in ("hidden_states", "predictions", "spectral_radius", "saturated_units",
+                               "saturated_fraction") if key not in result]
+    if missing:
+        raise ValueError(f"result must be the dict from simulate(), got one without the keys {missing}")
+    hidden_size = as_float_array("result['hidden_states']", result["hidden_states"], 2).shape[1]
+    as_label_array("result['predictions']", result["predictions"], 1)
+    check_number("result['spectral_radius']", result["spectral_radius"], 0)
+    check_number("result['saturated_units']", result["saturated_units"], 0, hidden_size)
+    check_number("result['saturated_fraction']", result["saturated_fraction"], 0, 1)
     return (
         f"spectral radius ρ(Wh) = {result['spectral_radius']:.2f} · saturated units (|h| > 0.95 at the last "
         f"step): {result['saturated_units']} of {hidden_size} · {result['saturated_fraction']:.0%} of all "
@@ -139,10 +169,11 @@ class Explorer:
     """
 
     def __init__(self, config=None):
+        config = ExplorerConfig() if config is None else config
+        _check_config(config)
         import bqplot
         import ipywidgets as widgets
 
-        config = config or ExplorerConfig()
         labels = {
             "spectral_radius": "ρ(Wh)", "input_scale": "Wx scale", "bias": "bias", "amplitude": "input amp.",
             "sequence_length": "length T", "hidden_size": "hidden H", "seed": "seed",
@@ -246,3 +277,9 @@ class Explorer:
 def build_explorer(config=None):
     """Build the explorer app for ``config`` (an ExplorerConfig; defaults if None)."""
     return Explorer(config)
+
+
+def _check_config(config):
+    """Raise TypeError unless ``config`` is an ExplorerConfig (which checked its settings when it was made)."""
+    if not isinstance(config, ExplorerConfig):
+        raise TypeError(f"config must be an ExplorerConfig, got {describe_value(config)}")

@@ -6,7 +6,7 @@ a seed so every run gets the same data.
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import check_data, check_entries, check_number, check_positive_int
 from .core import IGNORE, make_rng
 
 
@@ -18,6 +18,7 @@ def running_sign_task(num_sequences, sequence_length, seed=0):
     """
     check_positive_int("num_sequences", num_sequences)
     check_positive_int("sequence_length", sequence_length)
+    check_entries("num_sequences * sequence_length", num_sequences * sequence_length)
     inputs = make_rng(seed).randn(num_sequences, sequence_length, 1)
     labels = (np.cumsum(inputs[..., 0], axis=1) > 0).astype(np.int64)
     return {"inputs": inputs, "labels": labels}
@@ -35,6 +36,7 @@ def delayed_recall_task(num_sequences, sequence_length, delay, seed=0):
     check_positive_int("delay", delay)
     if delay >= sequence_length:
         raise ValueError(f"delay must be shorter than sequence_length ({sequence_length}), got {delay}")
+    check_entries("num_sequences * sequence_length", num_sequences * sequence_length)
     bits = make_rng(seed).randint(0, 2, size=(num_sequences, sequence_length))
     labels = np.full((num_sequences, sequence_length), IGNORE, dtype=np.int64)
     labels[:, delay:] = bits[:, :-delay]
@@ -45,18 +47,20 @@ def train_test_split(data, test_fraction=0.2, seed=0):
     """Shuffle the sequences of a task and split them into (train, test) dicts of the same form.
 
     - data: dict with 'inputs' (N, T, D) and 'labels' (N, T)
+    - test_fraction: the share of the sequences that goes to the test set, in (0, 1)
     """
-    num_sequences = len(data["inputs"])
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    inputs, labels = check_data("data", data)
+    check_number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
+    num_sequences = len(inputs)
     num_test = int(round(num_sequences * test_fraction))
     if not 0 < num_test < num_sequences:
-        raise ValueError(f"{num_sequences} sequences cannot be split with test_fraction={test_fraction}")
+        raise ValueError(f"test_fraction must leave at least one sequence on each side of the split of "
+                         f"{num_sequences}, got {test_fraction} ({num_test} test sequences)")
     order = make_rng(seed).permutation(num_sequences)
     test, train = order[:num_test], order[num_test:]
     return (
-        {"inputs": data["inputs"][train], "labels": data["labels"][train]},
-        {"inputs": data["inputs"][test], "labels": data["labels"][test]},
+        {"inputs": inputs[train], "labels": labels[train]},
+        {"inputs": inputs[test], "labels": labels[test]},
     )
 
 
@@ -71,6 +75,7 @@ def remember_first_task(num_sequences, gap, seed=0):
     """
     check_positive_int("num_sequences", num_sequences)
     check_positive_int("gap", gap)
+    check_entries("num_sequences * (gap + 1)", num_sequences * (gap + 1))
     bits = make_rng(seed).randint(0, 2, size=(num_sequences, gap + 1))
     labels = np.full((num_sequences, gap + 1), IGNORE, dtype=np.int64)
     labels[:, -1] = bits[:, 0]

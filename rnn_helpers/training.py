@@ -2,14 +2,83 @@
 
 Parameters are the dict from ``init_params``; the optimisers update its arrays in place, the
 way ``torch.optim`` optimisers update a model's tensors.
+
+Training that goes wrong says so: ``train`` stops with ``TrainingDivergedError`` when the loss or
+the parameters stop being finite or the gradient explodes, and warns with ``DivergenceWarning`` when
+the loss stays finite but climbs far above where it started.
 """
+
+import numbers
+import warnings
 
 import numpy as np
 
-from ._checks import check_positive_int
-from .backprop import clip_gradients, gradient_norm
+from ._checks import (
+    IGNORE,
+    all_finite,
+    as_float_array,
+    as_label_array,
+    check_bool,
+    check_data,
+    check_keys,
+    check_number,
+    check_param_dict,
+    check_positive_int,
+    describe_value,
+    expect_shape,
+)
+from .backprop import _joint_norm, _scaled_to
 from .cells import get_cell
 from .core import accuracy, make_rng, predict
+
+MAX_EPOCHS = 10_000
+MAX_LEARNING_RATE = 1000.0  # far above any step that trains these networks: a larger one is a typo
+# A gradient whose norm (after clipping, if any) is above this has exploded: in notebooks 07 and 08 no
+# batch's gradient norm reaches 25, while an RNN with spectral radius 4 and small inputs starts above
+# 6e7 on 60-step sequences (see tests/test_backprop_and_training.py).
+MAX_GRADIENT_NORM = 1e6
+# A finite run is diverging when an epoch's mean loss is more than this many times the loss it
+# started from (the first batch's, before any update).
+DIVERGENCE_FACTOR = 2.0
+
+
+class TrainingDivergedError(RuntimeError):
+    """``train`` stopped: the loss or the parameters stopped being finite, or the gradient exploded.
+
+    Attributes:
+    - history: ``train``'s history dict, with the epochs finished before the divergence
+    - epoch, batch: where it happened, counted from 1 (as in the message)
+    The caller's params dict holds the last finite parameters (from before the failing update).
+    """
+
+    def __init__(self, message, history, epoch, batch):
+        super().__init__(message)
+        self.history = history
+        self.epoch = epoch
+        self.batch = batch
+
+
+class DivergenceWarning(UserWarning):
+    """``train``'s loss stayed finite but rose to more than DIVERGENCE_FACTOR times its starting value."""
+
+
+def _check_step(params, grads, state):
+    """Check an optimiser step's arguments before it changes anything; returns the grads as float64 arrays.
+
+    - params: dict of finite float64 arrays (updated in place by the step)
+    - grads: dict with exactly the keys of params, each finite and shaped like its parameter
+    - state: the optimiser's per-parameter arrays from earlier steps (name -> array shaped like the parameter)
+    """
+    check_param_dict(params)
+    check_keys("grads", grads, params)
+    checked = {}
+    for name, param in params.items():
+        checked[name] = as_float_array(f"grads[{name!r}]", grads[name], param.ndim)
+        expect_shape(f"grads[{name!r}]", checked[name], param.shape)
+        if name in state and state[name].shape != param.shape:
+            raise ValueError(f"params[{name!r}] must keep the shape this optimiser saw before, "
+                             f"{state[name].shape}, got {param.shape}: use a new optimiser for new parameters")
+    return checked
 
 
 class SGD:
@@ -19,14 +88,15 @@ class SGD:
     """
 
     def __init__(self, learning_rate=0.1, momentum=0.9):
-        if learning_rate <= 0 or not 0 <= momentum < 1:
-            raise ValueError(f"need learning_rate > 0 and 0 <= momentum < 1, got {learning_rate}, {momentum}")
+        check_number("learning_rate", learning_rate, 0, MAX_LEARNING_RATE, low_open=True)
+        check_number("momentum", momentum, 0, 1, high_open=True)
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.velocity = {}
 
     def step(self, params, grads):
         """Update every array of ``params`` in place from ``grads`` (same keys and shapes)."""
+        grads = _check_step(params, grads, self.velocity)
         for name, param in params.items():
             velocity = self.velocity.setdefault(name, np.zeros_like(param))
             velocity *= self.momentum
@@ -42,14 +112,17 @@ class Adam:
     """
 
     def __init__(self, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
-        if learning_rate <= 0 or not (0 <= beta1 < 1 and 0 <= beta2 < 1):
-            raise ValueError(f"need learning_rate > 0 and betas in [0, 1), got {learning_rate}, {beta1}, {beta2}")
+        check_number("learning_rate", learning_rate, 0, MAX_LEARNING_RATE, low_open=True)
+        check_number("beta1", beta1, 0, 1, high_open=True)
+        check_number("beta2", beta2, 0, 1, high_open=True)
+        check_number("epsilon", epsilon, 0, 1, low_open=True)  # above 0: it keeps the step finite where v = 0
         self.learning_rate, self.beta1, self.beta2, self.epsilon = learning_rate, beta1, beta2, epsilon
         self.first_moment, self.second_moment = {}, {}
         self.steps = 0
 
     def step(self, params, grads):
         """Update every array of ``params`` in place from ``grads`` (same keys and shapes)."""
+        grads = _check_step(params, grads, self.first_moment)
         self.steps += 1
         correction1 = 1 - self.beta1**self.steps
         correction2 = 1 - self.beta2**self.steps
@@ -61,14 +134,36 @@ class Adam:
             param -= self.learning_rate * (m / correction1) / (np.sqrt(v / correction2) + self.epsilon)
 
 
+def _check_task(name, data, params, cell):
+    """Check a task's data dict and that it fits ``params`` (of the Cell ``cell``), before any work.
+
+    Returns (inputs (N, T, D), labels (N, T)) as arrays.
+    """
+    inputs, labels = check_data(name, data)
+    check_param_dict(params, dict.fromkeys(cell.param_names))
+    try:  # one step of one sequence checks the parameters' shapes against each other and the inputs
+        num_classes = cell.forward_batch(inputs[:1, :1], params)[1].shape[-1]
+    except ValueError as error:
+        raise ValueError(f"params and {name}['inputs'] (shape {inputs.shape}) do not fit together: {error}") from None
+    as_label_array(f"{name}['labels']", labels, 2, num_classes, allow_ignore=True)
+    return inputs, labels
+
+
+def _accuracy(params, inputs, labels, cell):
+    """Accuracy on checked arrays: inputs (N, T, D), labels (N, T)."""
+    return accuracy(predict(cell.forward_batch(inputs, params)[1]), labels)
+
+
 def evaluate(params, data, cell="rnn"):
     """Accuracy of a recurrent network on a task's sequences (labelled steps only).
 
+    - params: dict of the cell's parameters, e.g. from ``init_params``
     - data: dict with 'inputs' (N, T, D) and 'labels' (N, T)
     - cell: which cell ``params`` belong to, "rnn" or a gated cell (see ``rnn_helpers.cells``)
     """
-    outputs = get_cell(cell).forward_batch(data["inputs"], params)[1]
-    return accuracy(predict(outputs), data["labels"])
+    recurrent_cell = get_cell(cell)
+    inputs, labels = _check_task("data", data, params, recurrent_cell)
+    return _accuracy(params, inputs, labels, recurrent_cell)
 
 
 def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, clip_norm=None, seed=0,
@@ -77,9 +172,10 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
 
     Inputs:
     - params: dict from ``init_params`` (updated in place)
-    - train_data, test_data: dicts with 'inputs' (N, T, D) and 'labels' (N, T); test_data optional
+    - train_data, test_data: dicts with 'inputs' (N, T, D) and 'labels' (N, T); test_data optional.
+      Every training sequence needs at least one labelled step (not IGNORE).
     - optimizer: an object with ``step(params, grads)``, e.g. ``Adam()`` or ``SGD()``
-    - epochs, batch_size: passes over the training data, and sequences per gradient step
+    - epochs, batch_size: passes over the training data (at most MAX_EPOCHS), and sequences per gradient step
     - clip_norm: clip each gradient's joint norm to this value (None: no clipping)
     - seed: seeds the shuffling, so a run is reproducible
     - progress: show a progress bar (tqdm's notebook bar in Jupyter, a text bar elsewhere)
@@ -87,37 +183,108 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
 
     Returns a history dict of per-epoch lists: 'loss' (mean training loss), 'train_accuracy',
     'test_accuracy' (empty without test_data) and 'gradient_norm' (mean norm before clipping).
+
+    Every argument is checked before the first update. A run that diverges stops with
+    ``TrainingDivergedError`` (see its attributes) when a batch's loss or gradient is NaN or inf, when the
+    gradient to apply (after clipping) has a norm above MAX_GRADIENT_NORM, or when an update makes a
+    parameter NaN or inf; params then hold their values from before that update. A run whose loss stays
+    finite but whose epoch mean rises above DIVERGENCE_FACTOR times the first batch's loss gets one
+    ``DivergenceWarning``.
     """
-    check_positive_int("epochs", epochs)
+    recurrent_cell = get_cell(cell)
+    inputs, labels = _check_task("train_data", train_data, params, recurrent_cell)
+    unlabelled = np.flatnonzero(np.all(labels == IGNORE, axis=1))
+    if unlabelled.size:
+        raise ValueError(f"train_data['labels'] must label at least one step of every sequence, got none in "
+                         f"{unlabelled.size} sequence(s), e.g. number {unlabelled[0]}")
+    if test_data is not None:
+        test_inputs, test_labels = _check_task("test_data", test_data, params, recurrent_cell)
+    if isinstance(optimizer, type) or not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer must be an object with a step(params, grads) method, e.g. Adam(), "
+                        f"got {describe_value(optimizer)}")
+    check_positive_int("epochs", epochs, maximum=MAX_EPOCHS)
     check_positive_int("batch_size", batch_size)
-    backward = get_cell(cell).backward
+    if clip_norm is not None:
+        check_number("clip_norm", clip_norm, 0, low_open=True)
     rng = make_rng(seed)
-    num_sequences = len(train_data["inputs"])
+    check_bool("progress", progress)
+
+    num_sequences = len(inputs)
     history = {"loss": [], "train_accuracy": [], "test_accuracy": [], "gradient_norm": []}
-    epoch_range = range(epochs)
+    last_finite = {name: value.copy() for name, value in params.items()}  # params before each update
+    starting_loss, warned = None, False
+    epoch_range = range(1, epochs + 1)
     if progress:
         from tqdm.auto import tqdm  # only when asked for: the math does not need it
 
         epoch_range = tqdm(epoch_range, desc="training", unit="epoch")
-    for _ in epoch_range:
+    for epoch in epoch_range:
         order = rng.permutation(num_sequences)
         losses, norms = [], []
-        for start in range(0, num_sequences, batch_size):
-            batch = order[start : start + batch_size]
-            loss, grads = backward(train_data["inputs"][batch], train_data["labels"][batch], params)
+        for batch, start in enumerate(range(0, num_sequences, batch_size), start=1):
+            rows = order[start : start + batch_size]
+            loss, grads = recurrent_cell.backward(inputs[rows], labels[rows], params)
             del grads["h0"]  # the initial state is fixed at zero, not learned
-            if clip_norm is None:
-                norm = gradient_norm(grads)
-            else:
-                grads, norm = clip_gradients(grads, clip_norm)
+            norm = _joint_norm(grads)
+            problem = _bad_batch(loss, norm, clip_norm)
+            if problem:
+                raise _diverged(problem, history, epoch, batch, optimizer, clip_norm)
+            if clip_norm is not None:
+                grads = _scaled_to(grads, norm, clip_norm)
+            for name, value in params.items():
+                np.copyto(last_finite[name], value)
             optimizer.step(params, grads)
+            if not all(all_finite(value) for value in params.values()):
+                for name, value in last_finite.items():
+                    np.copyto(params[name], value)
+                raise _diverged("an update made parameters NaN or inf", history, epoch, batch, optimizer, clip_norm)
+            if starting_loss is None:
+                starting_loss = loss
             losses.append(loss)
             norms.append(norm)
         history["loss"].append(float(np.mean(losses)))
         history["gradient_norm"].append(float(np.mean(norms)))
-        history["train_accuracy"].append(evaluate(params, train_data, cell))
+        history["train_accuracy"].append(_accuracy(params, inputs, labels, recurrent_cell))
         if test_data is not None:
-            history["test_accuracy"].append(evaluate(params, test_data, cell))
+            history["test_accuracy"].append(_accuracy(params, test_inputs, test_labels, recurrent_cell))
         if progress:
             epoch_range.set_postfix(loss=f"{history['loss'][-1]:.3f}", accuracy=f"{history['train_accuracy'][-1]:.1%}")
+        if not warned and history["loss"][-1] > DIVERGENCE_FACTOR * starting_loss:
+            warned = True
+            warnings.warn(
+                f"training is diverging: the mean loss of epoch {epoch} is {history['loss'][-1]:.3g}, more than "
+                f"{DIVERGENCE_FACTOR:g} times the starting loss {starting_loss:.3g}. {_advice(optimizer, clip_norm)}",
+                DivergenceWarning,
+                stacklevel=2,
+            )
     return history
+
+
+def _bad_batch(loss, norm, clip_norm):
+    """What is wrong with a batch's loss and gradient norm (before clipping), or None if nothing is."""
+    if not np.isfinite(loss):
+        return f"the loss is {loss}"
+    if not np.isfinite(norm):
+        return f"the gradient norm is {norm}"
+    applied_norm = norm if clip_norm is None else min(norm, clip_norm)
+    if applied_norm > MAX_GRADIENT_NORM:
+        return f"the gradient norm is {applied_norm:.3g}, above MAX_GRADIENT_NORM = {MAX_GRADIENT_NORM:g}"
+    return None
+
+
+def _advice(optimizer, clip_norm):
+    """What to try when training diverges."""
+    rate = getattr(optimizer, "learning_rate", None)
+    lower_rate = "a lower learning rate" + (f" (now {rate:g})" if isinstance(rate, numbers.Real) else "")
+    clipping = "clipping (e.g. clip_norm=1.0)" if clip_norm is None else f"a smaller clip_norm (now {clip_norm:g})"
+    return f"Try {lower_rate} or {clipping}."
+
+
+def _diverged(what, history, epoch, batch, optimizer, clip_norm):
+    """The TrainingDivergedError for a run that went wrong at (epoch, batch)."""
+    finished = len(history["loss"])
+    return TrainingDivergedError(
+        f"training diverged at epoch {epoch}, batch {batch}: {what}. params hold their last finite values, "
+        f"and this error's .history the {finished} finished epoch(s). {_advice(optimizer, clip_norm)}",
+        history, epoch, batch,
+    )

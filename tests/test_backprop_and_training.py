@@ -1,6 +1,7 @@
 """Backpropagation through time, gradient checks, tasks, optimisers and training."""
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
@@ -16,7 +17,15 @@ from rnn_helpers.backprop import (
 )
 from rnn_helpers.core import IGNORE
 from rnn_helpers.tasks import delayed_recall_task, remember_first_task, running_sign_task, train_test_split
-from rnn_helpers.training import SGD, Adam, evaluate, train
+from rnn_helpers.training import (
+    MAX_GRADIENT_NORM,
+    SGD,
+    Adam,
+    DivergenceWarning,
+    TrainingDivergedError,
+    evaluate,
+    train,
+)
 
 
 def random_problem(batch, length, input_size, hidden_size, output_size, seed):
@@ -125,7 +134,7 @@ def test_bad_labels_are_rejected(labels, error, message):
 
 def test_bad_reduction_and_h0_are_rejected():
     params, inputs, labels, _ = random_problem(None, 5, 3, 4, 2, seed=0)
-    with pytest.raises(ValueError, match="reduction must be 'mean' or 'sum'"):
+    with pytest.raises(ValueError, match=r"reduction must be one of \['mean', 'sum'\], got str 'max'"):
         rnn_backward(inputs, labels, params, reduction="max")
     with pytest.raises(ValueError, match=r"h0 must have shape \(4,\), got \(3,\)"):
         rnn_backward(inputs, labels, params, h0=np.zeros(3))
@@ -156,7 +165,9 @@ def test_short_training_run_beats_chance_by_a_wide_margin(optimizer):
     train_data, test_data = train_test_split(running_sign_task(400, 15, seed=0), test_fraction=0.25, seed=0)
     params = {name: value / 4 for name, value in rnn.init_params(1, 8, 2, seed=1).items()}
     before = evaluate(params, test_data)
-    history = train(params, train_data, optimizer, epochs=15, batch_size=20, test_data=test_data, clip_norm=5.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)  # a healthy run does not warn
+        history = train(params, train_data, optimizer, epochs=15, batch_size=20, test_data=test_data, clip_norm=5.0)
     assert before < 0.7
     assert history["test_accuracy"][-1] > 0.85
     assert history["loss"][-1] < history["loss"][0]
@@ -181,8 +192,10 @@ def test_gradient_through_time_shrinks_for_small_recurrent_weights():
     assert norms[10] < 1e-2 * norms[0]  # each step back multiplies by a factor below 0.5
     single = gradient_through_time(data["inputs"][0], data["labels"][0], params)
     np.testing.assert_allclose(single, gradient_through_time(data["inputs"][:1], data["labels"][:1], params))
-    with pytest.raises(ValueError, match="needs a label at the last step"):
-        gradient_through_time(data["inputs"][:, :1], np.full((32, 1), IGNORE), params)
+    last_unlabelled = data["labels"].copy()
+    last_unlabelled[3, -1] = IGNORE
+    with pytest.raises(ValueError, match="labels must label the last step of every sequence"):
+        gradient_through_time(data["inputs"], last_unlabelled, params)
 
 
 def test_fast_tanh_matches_numpy():
@@ -203,7 +216,101 @@ def test_remember_first_task_labels_only_the_last_step_with_the_first_sign():
 def test_train_and_evaluate_take_the_cell_by_name():
     data = running_sign_task(64, 6, seed=0)
     params = rnn.init_params(1, 4, 2, seed=0)
-    with pytest.raises(ValueError, match="cell must be one of"):
+    with pytest.raises(ValueError, match="cell name must be one of"):
         train(params, data, Adam(), 1, cell="transformer")
     history = train(params, data, Adam(), 2, cell="rnn")
     assert history["train_accuracy"][-1] == evaluate(params, data, cell="rnn")
+
+
+class Recording:
+    """An optimiser that remembers the parameters after each of its updates (and forwards the learning rate)."""
+
+    def __init__(self, optimizer):
+        self.optimizer, self.learning_rate, self.after_each_update = optimizer, optimizer.learning_rate, []
+
+    def step(self, params, grads):
+        self.optimizer.step(params, grads)
+        self.after_each_update.append({name: value.copy() for name, value in params.items()})
+
+
+def exploding_rnn(seed):
+    """The exploding regime of notebook 08: spectral radius 4, small inputs, no bias. On 60-step sequences
+    the gradient norm of a batch of 20 starts far above 1e6 (above 6e7 for seeds 0 to 5, measured)."""
+    params = rnn.init_params(1, 32, 2, seed=seed)
+    params["Wx"] *= 0.1
+    params["bx"][:] = 0.0
+    params["Wh"] *= 4.0 / rnn.spectral_radius(params["Wh"])
+    return params
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_exploding_gradient_stops_training_with_where_and_what_to_try(seed):
+    data = running_sign_task(100, 60, seed=seed)
+    params = exploding_rnn(seed)
+    start = {name: value.copy() for name, value in params.items()}
+    with pytest.raises(TrainingDivergedError) as error:
+        train(params, data, SGD(learning_rate=0.1), epochs=3, batch_size=20)
+    assert isinstance(error.value, RuntimeError)
+    assert (error.value.epoch, error.value.batch) == (1, 1)  # the very first gradient is above 1e6
+    message = str(error.value)
+    assert "epoch 1, batch 1" in message and f"above MAX_GRADIENT_NORM = {MAX_GRADIENT_NORM:g}" in message
+    assert "clip_norm=" in message and "lower learning rate (now 0.1)" in message
+    assert error.value.history == {"loss": [], "train_accuracy": [], "test_accuracy": [], "gradient_norm": []}
+    for name in params:  # nothing was applied
+        np.testing.assert_array_equal(params[name], start[name])
+    # The same run with clipping trains on: the clipped gradient is small.
+    history = train(exploding_rnn(seed), data, SGD(learning_rate=0.1), epochs=3, batch_size=20, clip_norm=1.0)
+    assert len(history["loss"]) == 3 and max(history["gradient_norm"]) > MAX_GRADIENT_NORM / 10
+
+
+def test_divergence_after_some_updates_leaves_the_last_finite_parameters():
+    """Adam with a large step on unscaled weights: a few updates, then the gradient explodes (measured: epoch 1,
+    batch 6 with a norm near 6e7 on this seed)."""
+    data = running_sign_task(200, 60, seed=0)
+    params = rnn.init_params(1, 16, 2, seed=1)
+    optimizer = Recording(Adam(learning_rate=0.5))
+    with pytest.raises(TrainingDivergedError) as error:
+        train(params, data, optimizer, epochs=5, batch_size=20)
+    assert error.value.batch > 1 and len(optimizer.after_each_update) == error.value.batch - 1
+    assert len(error.value.history["loss"]) == error.value.epoch - 1
+    for name in params:
+        assert np.all(np.isfinite(params[name]))
+        np.testing.assert_array_equal(params[name], optimizer.after_each_update[-1][name])
+
+
+class BreaksAtUpdate:
+    """SGD whose update number ``broken`` writes NaN into Wh, as a hand-written optimiser with a bug might."""
+
+    def __init__(self, broken):
+        self.sgd, self.broken, self.updates, self.after_each_update = SGD(learning_rate=0.05), broken, 0, []
+
+    def step(self, params, grads):
+        self.sgd.step(params, grads)
+        self.updates += 1
+        if self.updates == self.broken:
+            params["Wh"][0, 0] = np.nan
+        self.after_each_update.append({name: value.copy() for name, value in params.items()})
+
+
+def test_an_update_that_makes_parameters_nan_is_undone():
+    data = running_sign_task(64, 10, seed=0)  # 4 batches of 16 per epoch
+    params = rnn.init_params(1, 4, 2, seed=0)
+    optimizer = BreaksAtUpdate(broken=6)  # epoch 2, batch 2
+    with pytest.raises(TrainingDivergedError, match="epoch 2, batch 2: an update made parameters NaN or inf") as error:
+        train(params, data, optimizer, epochs=3, batch_size=16, test_data=data)
+    assert (error.value.epoch, error.value.batch) == (2, 2)
+    assert len(error.value.history["loss"]) == 1 and len(error.value.history["test_accuracy"]) == 1
+    for name in params:  # the values from before update 6, that is after update 5
+        np.testing.assert_array_equal(params[name], optimizer.after_each_update[4][name])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_finite_but_diverging_run_warns_once(seed):
+    """SGD with learning rate 10: the loss climbs to several times its start but stays finite."""
+    data = running_sign_task(200, 20, seed=seed)
+    params = {name: value / 4 for name, value in rnn.init_params(1, 8, 2, seed=seed).items()}
+    with pytest.warns(DivergenceWarning, match=r"training is diverging: the mean loss of epoch \d+ is") as caught:
+        history = train(params, data, SGD(learning_rate=10.0), epochs=4, batch_size=20)
+    assert len([w for w in caught if w.category is DivergenceWarning]) == 1
+    assert "lower learning rate (now 10)" in str(caught[0].message)
+    assert np.all(np.isfinite(history["loss"])) and all(np.all(np.isfinite(value)) for value in params.values())

@@ -1,9 +1,560 @@
-"""Every public function rejects bad input before any math, with a message naming what arrived."""
+"""Every public function rejects bad input before any work, with a message naming the argument.
 
-import numpy as np
-import pytest
+``ROWS`` has one row per public callable of ``MODULES``: how to call it with good arguments, and for
+each argument the bad values to try, taken from the shared catalogues below (each bad value is made
+from the good one, so one catalogue serves every shape). Every bad call must raise ValueError or
+TypeError whose message names the argument and says what arrived ("got ..."), and must leave the
+arrays of the other arguments unchanged. ``test_every_public_callable_has_a_row`` fails when a module
+gains a public function, class, method or argument without a row, so new code is held to the same rule.
 
-import rnn_helpers as rnn
+To cover a new module (rnn_helpers.gated, rnn_helpers.reference, ...): add it to MODULES and a row
+per public callable to ROWS, reusing the catalogues (PARAMS works for any dict of parameter arrays);
+a module left out must be named in NOT_IN_THE_TABLE with the reason.
+"""
+
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display in tests
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import rnn_helpers as rnn  # noqa: E402
+from rnn_helpers import backprop, cells, explorer, plots, tasks, training  # noqa: E402
+from rnn_helpers.core import IGNORE  # noqa: E402
+
+MODULES = [
+    "rnn_helpers.core",
+    "rnn_helpers.backprop",
+    "rnn_helpers.training",
+    "rnn_helpers.tasks",
+    "rnn_helpers.explorer",
+    "rnn_helpers.plots",
+    "rnn_helpers.cells",
+]
+
+# Modules of the package that are not in the table, and why. A new module must go into MODULES (with
+# its rows) or here: test_every_module_is_in_the_table_or_says_why_not fails until it does.
+NOT_IN_THE_TABLE = {
+    "rnn_helpers.exercises": "its checks judge a student's answer and say what is off, instead of raising",
+}
+
+# Public names that are inner kernels of the forward and backward passes: they run inside the loops
+# over time steps, on arrays their callers have checked, so they check nothing themselves.
+UNCHECKED = {
+    "rnn_helpers.core.read_out": "called by rnn_forward_batch on checked arrays",
+    "rnn_helpers.core.recurrence_in_place": "called by rnn_forward_batch and rnn_backward on checked arrays",
+    "rnn_helpers.core.tanh_in_place": "called once per time step by recurrence_in_place",
+}
+
+
+# ---------------------------------------------------------------- catalogues of bad values
+# Each catalogue maps a description to a function of the good value that returns a bad one.
+
+
+def with_entry(value, entry):
+    """A copy of the array ``value`` with its first entry replaced."""
+    bad = np.array(value, dtype=np.result_type(value, type(entry)))
+    bad.flat[0] = entry
+    return bad
+
+
+def ragged(value):
+    """A nested list whose rows have different lengths."""
+    rows = np.asarray(value).tolist()
+    return [rows, rows[:-1]]
+
+
+def without(catalogue, *descriptions):
+    return {key: make for key, make in catalogue.items() if key not in descriptions}
+
+
+def plus(catalogue, **bad_values):
+    """The catalogue with extra fixed bad values (description=value)."""
+    fixed = {description.replace("_", " ").strip(): (lambda _, v=v: v) for description, v in bad_values.items()}
+    return {**catalogue, **fixed}
+
+
+FLOAT_ARRAY = {
+    "None": lambda v: None,
+    "a string": lambda v: "0.5",
+    "a ragged list": ragged,
+    "a NaN entry": lambda v: with_entry(v, np.nan),
+    "an inf entry": lambda v: with_entry(v, -np.inf),
+    "complex numbers": lambda v: np.asarray(v) + 1j,
+    "integers": lambda v: np.ones(np.shape(v), dtype=int),
+    "booleans": lambda v: np.ones(np.shape(v), dtype=bool),
+    "objects": lambda v: np.array(v, dtype=object),
+    "an empty array": lambda v: np.asarray(v)[:0],
+    "an extra axis": lambda v: np.asarray(v)[None],
+}
+ANY_SHAPE_ARRAY = without(FLOAT_ARRAY, "an extra axis")
+
+LABELS = {
+    "None": lambda v: None,
+    "a string": lambda v: "0",
+    "a ragged list": ragged,
+    "floats": lambda v: np.asarray(v, dtype=float),
+    "booleans": lambda v: np.asarray(v) > 0,
+    "a label of -2": lambda v: with_entry(v, -2),
+    "a label too large": lambda v: with_entry(v, 99),
+    "only IGNORE": lambda v: np.full(np.shape(v), IGNORE),
+    "an empty array": lambda v: np.asarray(v)[:0],
+    "an extra axis": lambda v: np.asarray(v)[None],
+}
+
+SIZE = plus({}, zero=0, negative=-3, huge=10**12, a_float=2.5, a_whole_float=3.0, True_=True, None_=None,
+            a_string="3", NaN=np.nan, complex_=2 + 0j)
+SEED = plus({}, negative=-1, too_large=2**32, a_float=1.5, a_string="0", None_=None, True_=True,
+            a_Generator=np.random.default_rng(0))
+NUMBER = plus({}, NaN=np.nan, inf=np.inf, minus_inf=-np.inf, None_=None, a_string="0.1", True_=True,
+              complex_=1j, an_array=np.array([0.1, 0.2]))
+POSITIVE = plus(NUMBER, zero=0, negative=-1.0)
+PROBABILITY = plus(NUMBER, negative=-0.1, one=1.0)  # for values in [0, 1)
+CHOICE = plus({}, None_=None, a_number=3, an_unknown_name="nonsense")
+BOOL = plus({}, None_=None, a_string="yes", one=1)
+AXES = plus({}, a_string="ax", a_number=1)
+TITLE = plus({}, a_number=3, a_list=["title"], None_=None)
+TITLE_OR_NONE = without(TITLE, "None")
+
+
+def first_key(v):
+    return next(iter(v))
+
+
+def with_first(v, make):
+    """A copy of the dict ``v`` whose first entry is replaced by ``make(first entry)``."""
+    return {**v, first_key(v): make(v[first_key(v)])}
+
+
+PARAMS = {
+    "not a dict": lambda v: list(v.values()),
+    "None": lambda v: None,
+    "an empty dict": lambda v: {},
+    "a missing key": lambda v: {key: value for key, value in list(v.items())[1:]},
+    "an extra key": lambda v: {**v, "extra": np.zeros(2)},
+    "nested lists": lambda v: {key: value.tolist() for key, value in v.items()},
+    "float32 arrays": lambda v: {key: value.astype(np.float32) for key, value in v.items()},
+    "a NaN entry": lambda v: with_first(v, lambda a: with_entry(a, np.nan)),
+    "an inf entry": lambda v: with_first(v, lambda a: with_entry(a, np.inf)),
+    "complex numbers": lambda v: with_first(v, lambda a: a + 1j),
+    "integers": lambda v: with_first(v, lambda a: a.astype(int)),
+    "an empty array": lambda v: with_first(v, lambda a: a[:0]),
+    "a wrong shape": lambda v: {**v, list(v)[-1]: v[list(v)[-1]][None]},  # the last array gets an extra axis
+}
+ANY_PARAMS = without(PARAMS, "a missing key", "an extra key", "a wrong shape")  # an optimiser takes any
+
+GRADS = {
+    "not a dict": lambda v: list(v.values()),
+    "None": lambda v: None,
+    "an empty dict": lambda v: {},
+    "a NaN entry": lambda v: with_first(v, lambda a: with_entry(a, np.nan)),
+    "an inf entry": lambda v: with_first(v, lambda a: with_entry(a, np.inf)),
+    "complex numbers": lambda v: with_first(v, lambda a: a + 1j),
+    "integers": lambda v: with_first(v, lambda a: a.astype(int)),
+    "a ragged list": lambda v: with_first(v, ragged),
+    "strings": lambda v: with_first(v, lambda a: a.astype(str)),
+}
+STEP_GRADS = {
+    **GRADS,
+    "a missing key": lambda v: {key: value for key, value in list(v.items())[1:]},
+    "an extra key h0": lambda v: {**v, "h0": np.zeros(2)},
+    "a wrong shape": lambda v: with_first(v, lambda a: a[..., :-1]),
+}
+
+
+def with_data(v, key, make):
+    return {**v, key: make(v[key])}
+
+
+DATA = {
+    "not a dict": lambda v: [v["inputs"], v["labels"]],
+    "None": lambda v: None,
+    "no labels": lambda v: {"inputs": v["inputs"]},
+    "an extra key": lambda v: {**v, "mask": v["labels"]},
+    "NaN inputs": lambda v: with_data(v, "inputs", lambda a: with_entry(a, np.nan)),
+    "integer inputs": lambda v: with_data(v, "inputs", lambda a: a.astype(int)),
+    "ragged inputs": lambda v: with_data(v, "inputs", ragged),
+    "2-D inputs": lambda v: with_data(v, "inputs", lambda a: a[..., 0]),
+    "float labels": lambda v: with_data(v, "labels", lambda a: a.astype(float)),
+    "a label of -2": lambda v: with_data(v, "labels", lambda a: with_entry(a, -2)),
+    "labels of the wrong shape": lambda v: with_data(v, "labels", lambda a: a[:, :-1]),
+    "no sequences": lambda v: {"inputs": v["inputs"][:0], "labels": v["labels"][:0]},
+}
+DATA_FOR_MODEL = {  # data checked against a model: the number of classes and the input size are known
+    **DATA,
+    "a label too large": lambda v: with_data(v, "labels", lambda a: with_entry(a, 99)),
+    "the wrong input size": lambda v: with_data(v, "inputs", lambda a: np.concatenate([a, a], axis=-1)),
+}
+TRAIN_DATA = {**DATA_FOR_MODEL, "a sequence without labels": lambda v: with_data(
+    v, "labels", lambda a: np.concatenate([np.full((1, a.shape[1]), IGNORE), a[1:]]))}
+
+OPTIMIZER = plus({}, None_=None, a_string="adam", the_class_Adam=training.Adam, an_object_without_step=object())
+CONFIG = plus({}, a_dict={"hidden_size": 4}, a_string="default", a_number=3)
+CALLABLE = plus({}, None_=None, a_number=3, returns_an_array=lambda: np.zeros(3), returns_NaN=lambda: np.nan,
+                returns_a_string=lambda: "loss")
+HISTORY = {
+    "None": lambda v: None,
+    "a list": lambda v: [v["loss"]],
+    "no loss": lambda v: {"train_accuracy": v["train_accuracy"]},
+    "a NaN loss": lambda v: {**v, "loss": [np.nan] + v["loss"][1:]},
+    "strings": lambda v: {**v, "loss": ["low"] * len(v["loss"])},
+    "curves of different lengths": lambda v: {**v, "train_accuracy": v["train_accuracy"][:-1]},
+    "test accuracy of another length": lambda v: {**v, "test_accuracy": [0.5]},
+    "no epochs": lambda v: {**v, "loss": [], "train_accuracy": []},
+}
+NORMS_BY_LABEL = {
+    "None": lambda v: None,
+    "a list": lambda v: list(v.values()),
+    "an empty dict": lambda v: {},
+    "NaN norms": lambda v: with_first(v, lambda a: with_entry(a, np.nan)),
+    "negative norms": lambda v: with_first(v, lambda a: -a),
+    "2-D norms": lambda v: with_first(v, lambda a: a[None]),
+    "string norms": lambda v: with_first(v, lambda a: a.astype(str)),
+}
+RESULT = {
+    "None": lambda v: None,
+    "a list": lambda v: list(v.values()),
+    "a missing key": lambda v: {key: value for key, value in v.items() if key != "hidden_states"},
+    "NaN hidden states": lambda v: {**v, "hidden_states": with_entry(v["hidden_states"], np.nan)},
+    "float predictions": lambda v: {**v, "predictions": v["predictions"].astype(float)},
+    "a fraction above 1": lambda v: {**v, "saturated_fraction": 1.5},
+    "a string radius": lambda v: {**v, "spectral_radius": "0.9"},
+}
+
+
+# ---------------------------------------------------------------- good arguments
+
+
+def rnn_params(input_size=3, hidden_size=4, output_size=2):
+    return rnn.init_params(input_size, hidden_size, output_size, seed=0)
+
+
+def small_task():
+    return tasks.running_sign_task(8, 5, seed=0)
+
+
+def grads_like(params):
+    return {name: np.full_like(value, 0.1) for name, value in params.items()}
+
+
+def simulated():
+    return explorer.simulate(explorer.ExplorerConfig(sequence_length=5, hidden_size=2))
+
+
+def quadratic_problem():
+    array = np.arange(6.0).reshape(2, 3)
+    return {"function": lambda: float(np.sum(array**2)), "array": array, "epsilon": 1e-5}
+
+
+@dataclass
+class Row:
+    """How to call one public callable: ``good()`` returns good keyword arguments, ``bad`` maps each
+    argument to its catalogue of bad values."""
+
+    call: object
+    good: object
+    bad: dict
+
+
+def method(cls, name):
+    """Call ``cls().name(...)``: a method of a fresh instance."""
+    return lambda **kwargs: getattr(cls(), name)(**kwargs)
+
+
+BATCH_ARGS = {"inputs": FLOAT_ARRAY, "labels": LABELS, "params": PARAMS}
+OPTIONAL_ARRAY = without(FLOAT_ARRAY, "None")  # for h0, where None means zeros
+
+
+def batch_problem(**extra):
+    """Good arguments for the backprop functions: N=2 sequences of T=5 steps, D=3, H=4, O=2."""
+    inputs = np.random.RandomState(0).randn(2, 5, 3)
+    labels = np.array([[0, 1, 0, 1, 0], [1, 1, 0, 0, 1]])
+    return {"inputs": inputs, "labels": labels, "params": rnn_params(), **extra}
+
+
+ROWS = {
+    # core
+    "rnn_helpers.core.make_rng": Row(rnn.make_rng, lambda: {"seed": 0}, {"seed": SEED}),
+    "rnn_helpers.core.init_params": Row(
+        rnn.init_params, lambda: {"input_size": 3, "hidden_size": 4, "output_size": 2, "seed": 0},
+        {"input_size": SIZE, "hidden_size": SIZE, "output_size": SIZE, "seed": SEED}),
+    "rnn_helpers.core.random_inputs": Row(
+        rnn.random_inputs, lambda: {"sequence_length": 5, "input_size": 3, "seed": 0},
+        {"sequence_length": SIZE, "input_size": SIZE, "seed": SEED}),
+    "rnn_helpers.core.random_labels": Row(
+        rnn.random_labels, lambda: {"sequence_length": 5, "num_classes": 2, "seed": 0},
+        {"sequence_length": SIZE, "num_classes": SIZE, "seed": SEED}),
+    "rnn_helpers.core.original_example": Row(rnn.original_example, lambda: {"seed": 0}, {"seed": SEED}),
+    "rnn_helpers.core.rnn_step": Row(
+        rnn.rnn_step, lambda: {"x_t": np.ones((2, 3)), "h_prev": np.zeros((2, 4)), "params": rnn_params()},
+        {"x_t": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 4))),
+         "h_prev": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 3))), "params": PARAMS}),
+    "rnn_helpers.core.rnn_forward": Row(
+        rnn.rnn_forward, lambda: {"inputs": np.ones((5, 3)), "params": rnn_params(), "h0": np.zeros(4)},
+        {"inputs": plus(FLOAT_ARRAY, the_wrong_size=np.ones((5, 4))), "params": PARAMS,
+         "h0": plus(OPTIONAL_ARRAY, the_wrong_size=np.zeros(3))}),
+    "rnn_helpers.core.rnn_forward_batch": Row(
+        rnn.rnn_forward_batch,
+        lambda: {"inputs": np.ones((2, 5, 3)), "params": rnn_params(), "h0": np.zeros((2, 4))},
+        {"inputs": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 5, 4))), "params": PARAMS,
+         "h0": plus(OPTIONAL_ARRAY, the_wrong_size=np.zeros((3, 4)))}),
+    "rnn_helpers.core.predict": Row(rnn.predict, lambda: {"outputs": np.ones((2, 5, 2))}, {"outputs": FLOAT_ARRAY}),
+    "rnn_helpers.core.accuracy": Row(
+        rnn.accuracy, lambda: {"predicted_labels": np.array([[0, 1, 1]]), "true_labels": np.array([[0, 1, 0]])},
+        {"predicted_labels": plus(without(LABELS, "a label too large"), another_shape=np.array([0, 1, 1])),
+         "true_labels": plus(without(LABELS, "a label too large"), another_shape=np.array([0, 1, 0]))}),
+    "rnn_helpers.core.spectral_radius": Row(
+        rnn.spectral_radius, lambda: {"matrix": np.eye(3)}, {"matrix": plus(FLOAT_ARRAY, not_square=np.ones((3, 2)))}),
+    "rnn_helpers.core.saturated_fraction": Row(
+        rnn.saturated_fraction, lambda: {"hidden_states": np.zeros((2, 5, 4)), "threshold": 0.95},
+        {"hidden_states": FLOAT_ARRAY, "threshold": PROBABILITY}),
+    "rnn_helpers.core.project_2d": Row(
+        rnn.project_2d, lambda: {"hidden_states": np.ones((5, 4))}, {"hidden_states": FLOAT_ARRAY}),
+    # backprop
+    "rnn_helpers.backprop.softmax_cross_entropy": Row(
+        backprop.softmax_cross_entropy,
+        lambda: {"outputs": np.ones((2, 5, 3)), "labels": np.zeros((2, 5), dtype=int), "reduction": "mean"},
+        {"outputs": plus(FLOAT_ARRAY, a_scalar=np.float64(1.0)), "labels": LABELS, "reduction": CHOICE}),
+    "rnn_helpers.backprop.gradient_norm": Row(
+        backprop.gradient_norm, lambda: {"grads": grads_like(rnn_params())}, {"grads": GRADS}),
+    "rnn_helpers.backprop.clip_gradients": Row(
+        backprop.clip_gradients, lambda: {"grads": grads_like(rnn_params()), "max_norm": 1.0},
+        {"grads": GRADS, "max_norm": POSITIVE}),
+    "rnn_helpers.backprop.rnn_backward": Row(
+        backprop.rnn_backward,
+        lambda: batch_problem(h0=np.zeros((2, 4)), reduction="mean", clip_norm=1.0),
+        {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "reduction": CHOICE, "clip_norm": without(POSITIVE, "None")}),
+    "rnn_helpers.backprop.rnn_loss": Row(
+        backprop.rnn_loss, lambda: batch_problem(h0=np.zeros((2, 4)), reduction="sum"),
+        {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "reduction": CHOICE}),
+    "rnn_helpers.backprop.numerical_gradient": Row(
+        backprop.numerical_gradient, quadratic_problem,
+        {"function": CALLABLE, "array": plus(ANY_SHAPE_ARRAY, a_list=[[1.0, 2.0]], float32=np.ones(3, np.float32),
+                                             too_many_entries=np.zeros(100_001)),
+         "epsilon": plus(POSITIVE, above_one=2.0)}),
+    "rnn_helpers.backprop.relative_error": Row(
+        backprop.relative_error, lambda: {"analytic": np.ones((3, 4)), "numeric": np.ones((3, 4))},
+        {"analytic": FLOAT_ARRAY, "numeric": FLOAT_ARRAY}),
+    "rnn_helpers.backprop.gradient_check": Row(
+        backprop.gradient_check, lambda: batch_problem(h0=np.zeros((2, 4)), epsilon=1e-5),
+        {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "epsilon": plus(POSITIVE, above_one=2.0)}),
+    "rnn_helpers.backprop.gradient_through_time": Row(
+        backprop.gradient_through_time, batch_problem,
+        {**BATCH_ARGS, "labels": plus(LABELS, IGNORE_at_the_last_step=np.array([[0, 1, 0, 1, IGNORE]] * 2))}),
+    # training
+    "rnn_helpers.training.SGD": Row(
+        training.SGD, lambda: {"learning_rate": 0.1, "momentum": 0.9},
+        {"learning_rate": plus(POSITIVE, huge=1e4), "momentum": PROBABILITY}),
+    "rnn_helpers.training.SGD.step": Row(
+        method(training.SGD, "step"), lambda: {"params": rnn_params(), "grads": grads_like(rnn_params())},
+        {"params": ANY_PARAMS, "grads": STEP_GRADS}),
+    "rnn_helpers.training.Adam": Row(
+        training.Adam, lambda: {"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
+        {"learning_rate": plus(POSITIVE, huge=1e4), "beta1": PROBABILITY, "beta2": PROBABILITY,
+         "epsilon": plus(POSITIVE, above_one=2.0)}),
+    "rnn_helpers.training.Adam.step": Row(
+        method(training.Adam, "step"), lambda: {"params": rnn_params(), "grads": grads_like(rnn_params())},
+        {"params": ANY_PARAMS, "grads": STEP_GRADS}),
+    "rnn_helpers.training.evaluate": Row(
+        training.evaluate, lambda: {"params": rnn_params(1), "data": small_task(), "cell": "rnn"},
+        {"params": PARAMS, "data": DATA_FOR_MODEL, "cell": CHOICE}),
+    "rnn_helpers.training.train": Row(
+        training.train,
+        lambda: {"params": rnn_params(1), "train_data": small_task(), "optimizer": training.Adam(), "epochs": 1,
+                 "batch_size": 4, "test_data": small_task(), "clip_norm": 1.0, "seed": 0, "progress": False,
+                 "cell": "rnn"},
+        {"params": PARAMS, "train_data": TRAIN_DATA, "optimizer": OPTIMIZER,
+         "epochs": plus(SIZE, more_than_MAX_EPOCHS=training.MAX_EPOCHS + 1), "batch_size": SIZE,
+         "test_data": without(DATA_FOR_MODEL, "None"), "clip_norm": without(POSITIVE, "None"), "seed": SEED,
+         "progress": BOOL, "cell": CHOICE}),
+    # tasks
+    "rnn_helpers.tasks.running_sign_task": Row(
+        tasks.running_sign_task, lambda: {"num_sequences": 4, "sequence_length": 5, "seed": 0},
+        {"num_sequences": SIZE, "sequence_length": SIZE, "seed": SEED}),
+    "rnn_helpers.tasks.delayed_recall_task": Row(
+        tasks.delayed_recall_task, lambda: {"num_sequences": 4, "sequence_length": 5, "delay": 2, "seed": 0},
+        {"num_sequences": SIZE, "sequence_length": SIZE, "delay": plus(SIZE, as_long_as_the_sequence=5),
+         "seed": SEED}),
+    "rnn_helpers.tasks.train_test_split": Row(
+        tasks.train_test_split, lambda: {"data": small_task(), "test_fraction": 0.25, "seed": 0},
+        {"data": DATA, "test_fraction": plus(PROBABILITY, zero=0.0, too_small_for_8_sequences=0.01), "seed": SEED}),
+    "rnn_helpers.tasks.remember_first_task": Row(
+        tasks.remember_first_task, lambda: {"num_sequences": 4, "gap": 3, "seed": 0},
+        {"num_sequences": SIZE, "gap": SIZE, "seed": SEED}),
+    # explorer
+    "rnn_helpers.explorer.ExplorerConfig": Row(
+        explorer.ExplorerConfig, lambda: vars(explorer.ExplorerConfig()).copy(),
+        {"spectral_radius": plus(NUMBER, above_the_slider=3.5, negative=-0.5),
+         "input_scale": plus(NUMBER, above_the_slider=3.5, negative=-0.5),
+         "bias": plus(NUMBER, above_the_slider=2.5, below_the_slider=-2.5),
+         "amplitude": plus(NUMBER, above_the_slider=3.5, negative=-0.5),
+         "sequence_length": plus(SIZE, above_the_slider=101), "hidden_size": plus(SIZE, above_the_slider=33),
+         "seed": plus(SEED, above_the_slider=21), "signal": CHOICE}),
+    "rnn_helpers.explorer.input_signal": Row(
+        explorer.input_signal, lambda: {"signal": "sine", "sequence_length": 5, "amplitude": 1.0, "seed": 0},
+        {"signal": CHOICE, "sequence_length": SIZE, "amplitude": NUMBER, "seed": SEED}),
+    "rnn_helpers.explorer.explorer_params": Row(
+        explorer.explorer_params, lambda: {"config": explorer.ExplorerConfig()}, {"config": plus(CONFIG, None_=None)}),
+    "rnn_helpers.explorer.simulate": Row(
+        explorer.simulate, lambda: {"config": explorer.ExplorerConfig()}, {"config": plus(CONFIG, None_=None)}),
+    "rnn_helpers.explorer.nice_bound": Row(
+        explorer.nice_bound, lambda: {"value": 0.3}, {"value": plus(NUMBER, negative=-1.0, beyond_1e300=1e308)}),
+    "rnn_helpers.explorer.describe": Row(explorer.describe, lambda: {"result": simulated()}, {"result": RESULT}),
+    "rnn_helpers.explorer.Explorer": Row(explorer.Explorer, lambda: {"config": None}, {"config": CONFIG}),
+    "rnn_helpers.explorer.build_explorer": Row(explorer.build_explorer, lambda: {"config": None}, {"config": CONFIG}),
+    # plots
+    "rnn_helpers.plots.new_figure": Row(
+        plots.new_figure, lambda: {"nrows": 1, "ncols": 2},
+        {"nrows": plus(SIZE, eleven=11), "ncols": plus(SIZE, eleven=11)}),
+    **{
+        f"rnn_helpers.plots.{name}": Row(
+            getattr(plots, name), lambda: {"hidden_states": np.ones((5, 4)), "ax": None, "title": "t"},
+            {"hidden_states": FLOAT_ARRAY, "ax": AXES, "title": TITLE})
+        for name in ("plot_hidden_units", "plot_hidden_heatmap", "plot_trajectory_2d")
+    },
+    "rnn_helpers.plots.plot_hidden_overview": Row(
+        plots.plot_hidden_overview, lambda: {"hidden_states": np.ones((5, 4)), "title": None},
+        {"hidden_states": FLOAT_ARRAY, "title": TITLE_OR_NONE}),
+    "rnn_helpers.plots.plot_accuracy_histogram": Row(
+        plots.plot_accuracy_histogram,
+        lambda: {"accuracies": np.array([0.2, 0.6]), "chance": 0.5, "ax": None, "title": "t"},
+        {"accuracies": plus(FLOAT_ARRAY, a_percentage=np.array([20.0, 60.0])), "chance": plus(NUMBER, above_one=50.0),
+         "ax": AXES, "title": TITLE}),
+    "rnn_helpers.plots.plot_training_curves": Row(
+        plots.plot_training_curves,
+        lambda: {"history": {"loss": [0.7, 0.5], "train_accuracy": [0.5, 0.7], "test_accuracy": [0.5, 0.6]},
+                 "title": "t"},
+        {"history": HISTORY, "title": TITLE}),
+    "rnn_helpers.plots.plot_gradient_decay": Row(
+        plots.plot_gradient_decay, lambda: {"norms_by_label": {"a": np.array([1.0, 0.5])}, "ax": None, "title": "t"},
+        {"norms_by_label": NORMS_BY_LABEL, "ax": AXES, "title": TITLE}),
+    # cells
+    "rnn_helpers.cells.Cell": Row(
+        cells.Cell,
+        lambda: {"name": "rnn", "param_names": ("Wx",), "init": rnn.init_params, "forward_batch": rnn.rnn_forward_batch,
+                 "backward": backprop.rnn_backward},
+        {"name": plus({}, None_=None, a_number=3, an_empty_string=""),
+         "param_names": plus({}, None_=None, a_list=["Wx"], empty=(), numbers=(1, 2)),
+         "init": CALLABLE, "forward_batch": CALLABLE, "backward": CALLABLE}),
+    "rnn_helpers.cells.get_cell": Row(cells.get_cell, lambda: {"name": "rnn"}, {"name": CHOICE}),
+}
+# CALLABLE's bad values that are callables are bad only where a callable's *result* is checked.
+for name in ("init", "forward_batch", "backward"):
+    ROWS["rnn_helpers.cells.Cell"].bad[name] = without(CALLABLE, "returns an array", "returns NaN",
+                                                       "returns a string")
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def public_callables():
+    """(qualified name, callable) for every public function, class and method defined in MODULES."""
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module_name:
+                continue
+            if inspect.isclass(obj):
+                if issubclass(obj, BaseException):
+                    continue  # errors and warnings are raised, not called with user input
+                yield f"{module_name}.{name}", obj
+                for method_name, function in vars(obj).items():
+                    if not method_name.startswith("_") and inspect.isfunction(function):
+                        yield f"{module_name}.{name}.{method_name}", function
+            elif inspect.isfunction(obj):
+                yield f"{module_name}.{name}", obj
+
+
+def named_arguments(function):
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    return {name for name, parameter in inspect.signature(function).parameters.items()
+            if parameter.kind in kinds and name != "self"}
+
+
+def test_every_public_callable_has_a_row():
+    found = dict(public_callables())
+    missing, incomplete = [], []
+    for qualified_name, function in found.items():
+        arguments = named_arguments(function)
+        if qualified_name in UNCHECKED or not arguments:
+            continue
+        if qualified_name not in ROWS:
+            missing.append(qualified_name)
+        elif set(ROWS[qualified_name].bad) != arguments:
+            rows = sorted(ROWS[qualified_name].bad)
+            incomplete.append(f"{qualified_name}: arguments {sorted(arguments)}, rows {rows}")
+    assert not missing, f"public callables without a row of bad inputs: {missing}"
+    assert not incomplete, f"rows that do not cover exactly the arguments: {incomplete}"
+    assert set(ROWS) <= set(found), f"rows for callables that no longer exist: {sorted(set(ROWS) - set(found))}"
+    assert set(UNCHECKED) <= set(found)
+    for qualified_name in UNCHECKED:
+        assert "no checks" in inspect.getdoc(found[qualified_name]).lower(), f"{qualified_name} must say so"
+
+
+def test_every_module_is_in_the_table_or_says_why_not():
+    modules = {f"rnn_helpers.{module.name}" for module in pkgutil.iter_modules(rnn.__path__)
+               if not module.name.startswith("_")}
+    assert modules == set(MODULES) | set(NOT_IN_THE_TABLE)
+
+
+def test_every_row_works_with_its_good_arguments():
+    """The good arguments are good: otherwise a bad call could fail for the wrong reason."""
+    try:
+        for row in ROWS.values():
+            row.call(**row.good())
+    finally:
+        plt.close("all")
+
+
+CASES = [(qualified_name, argument, description)
+         for qualified_name, row in ROWS.items()
+         for argument, catalogue in row.bad.items()
+         for description in catalogue]
+
+
+def arrays_in(value):
+    """Every ndarray in ``value``, looking inside dicts, lists and tuples."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [array for item in value for array in arrays_in(item)]
+    return []
+
+
+@pytest.mark.parametrize("qualified_name, argument, description", CASES,
+                         ids=[f"{q.removeprefix('rnn_helpers.')}-{a}-{d}" for q, a, d in CASES])
+def test_a_bad_argument_gets_a_clear_error_before_any_work(qualified_name, argument, description):
+    row = ROWS[qualified_name]
+    kwargs = row.good()
+    kwargs[argument] = row.bad[argument][description](kwargs[argument])
+    others = [array for name, value in kwargs.items() if name != argument for array in arrays_in(value)]
+    before = [array.copy() for array in others]
+    try:
+        with pytest.raises((ValueError, TypeError)) as error:
+            row.call(**kwargs)
+    finally:
+        plt.close("all")
+    message = str(error.value)
+    assert argument in message and "got" in message, f"unclear message: {message}"
+    for array, copy in zip(others, before, strict=True):
+        np.testing.assert_array_equal(array, copy, err_msg="a rejected call changed an argument")
+
+
+def test_the_table_is_large(report):
+    report(f"bad inputs: {len(CASES)} calls of {len(ROWS)} public callables with one bad argument each")
+    assert len(CASES) > 1000
+
+
+# ---------------------------------------------------------------- messages and accepted inputs
 
 
 @pytest.fixture
@@ -24,31 +575,13 @@ GOOD_INPUTS = np.zeros((5, 3))
         (np.array([["a", "b", "c"]]), TypeError, r"floating-point array .* got dtype <U1"),
         (np.full((5, 3), np.nan), ValueError, r"NaN or inf"),
         (np.full((5, 3), np.inf), ValueError, r"NaN or inf"),
+        ([[1.0, 2.0, 3.0], [1.0]], ValueError, r"inputs must be a rectangular array, got a ragged"),
+        (np.zeros((5, 3), dtype=complex), TypeError, r"inputs must be real, got complex"),
     ],
 )
 def test_rnn_forward_rejects_bad_inputs(params, inputs, error, message):
     with pytest.raises(error, match=message):
         rnn.rnn_forward(inputs, params)
-
-
-@pytest.mark.parametrize(
-    "inputs, message",
-    [
-        (np.zeros((5, 3)), r"inputs must have 3 dimension\(s\), got shape \(5, 3\)"),
-        (np.zeros((2, 0, 3)), r"must not be empty, got shape \(2, 0, 3\)"),
-        (np.zeros((2, 5, 2)), r"inputs must have shape \(2, 5, 3\), got \(2, 5, 2\)"),
-    ],
-)
-def test_rnn_forward_batch_rejects_bad_inputs(params, inputs, message):
-    with pytest.raises(ValueError, match=message):
-        rnn.rnn_forward_batch(inputs, params)
-
-
-def test_bad_initial_state(params):
-    with pytest.raises(ValueError, match=r"h0 must have shape \(4,\), got \(3,\)"):
-        rnn.rnn_forward(GOOD_INPUTS, params, h0=np.zeros(3))
-    with pytest.raises(ValueError, match=r"h0 must have shape \(2, 4\), got \(4,\)|h0 must have 2 dimension"):
-        rnn.rnn_forward_batch(np.zeros((2, 5, 3)), params, h0=np.zeros(4))
 
 
 @pytest.mark.parametrize(
@@ -58,8 +591,9 @@ def test_bad_initial_state(params):
         ("bx", np.zeros((4, 1)), ValueError, r"params\['bx'\] must have 1 dimension\(s\), got shape \(4, 1\)"),
         ("by", np.zeros(3), ValueError, r"params\['by'\] must have shape \(2,\), got \(3,\)"),
         ("Wy", np.zeros((2, 5)), ValueError, r"params\['Wy'\] must have shape \(2, 4\), got \(2, 5\)"),
-        ("Wx", np.ones((4, 3), dtype=np.int32), TypeError, r"params\['Wx'\] must be a floating-point array"),
+        ("Wx", np.ones((4, 3), dtype=np.int32), TypeError, r"params\['Wx'\] must be a float64 NumPy array"),
         ("Wh", np.full((4, 4), np.nan), ValueError, r"params\['Wh'\] contains NaN"),
+        ("Wx", np.zeros((4, 3)).tolist(), TypeError, r"params\['Wx'\] must be a float64 NumPy array .* got list"),
     ],
 )
 def test_bad_parameters(params, name, value, error, message):
@@ -68,7 +602,9 @@ def test_bad_parameters(params, name, value, error, message):
         rnn.rnn_forward(GOOD_INPUTS, params)
 
 
-def test_missing_parameter_and_wrong_container(params):
+def test_missing_extra_parameter_and_wrong_container(params):
+    with pytest.raises(ValueError, match=r"params has unexpected keys \['h0'\]"):
+        rnn.rnn_forward(GOOD_INPUTS, {**params, "h0": np.zeros(4)})
     del params["by"]
     with pytest.raises(ValueError, match=r"params is missing \['by'\]"):
         rnn.rnn_forward(GOOD_INPUTS, params)
@@ -76,22 +612,88 @@ def test_missing_parameter_and_wrong_container(params):
         rnn.rnn_forward(GOOD_INPUTS, [1, 2])
 
 
-def test_rnn_step_rejects_mismatched_vectors(params):
-    with pytest.raises(ValueError, match=r"x_t must have shape \(3,\), got \(4,\)"):
-        rnn.rnn_step(np.zeros(4), np.zeros(4), params)
-    with pytest.raises(ValueError, match=r"h_prev must have shape \(2, 4\), got \(2, 3\)"):
-        rnn.rnn_step(np.zeros((2, 3)), np.zeros((2, 3)), params)
-    with pytest.raises(ValueError, match=r"x_t must have 1 or 2 dimension\(s\)"):
-        rnn.rnn_step(np.zeros((1, 1, 3)), np.zeros(4), params)
+def test_lower_precision_floats_are_widened_to_float64(params):
+    inputs = np.random.RandomState(0).randn(5, 3).astype(np.float16)
+    for dtype in (np.float16, np.float32):
+        hidden_states, outputs = rnn.rnn_forward(inputs.astype(dtype), params)
+        expected = rnn.rnn_forward(inputs.astype(np.float64), params)
+        assert hidden_states.dtype == np.float64
+        np.testing.assert_array_equal(hidden_states, expected[0])
+        np.testing.assert_array_equal(outputs, expected[1])
+    with pytest.raises(TypeError, match=r"params\['Wx'\] must be a float64 NumPy array .* got dtype float32"):
+        rnn.rnn_forward(inputs, {**params, "Wx": params["Wx"].astype(np.float32)})
+
+
+def test_sizes_have_an_upper_bound_before_anything_is_allocated():
+    with pytest.raises(ValueError, match="sequence_length must be at most 10,000,000 .* got 1,000,000,000"):
+        rnn.random_labels(10**9, 2, seed=0)
+    with pytest.raises(ValueError, match=r"num_sequences \* sequence_length must ask for at most 10,000,000"):
+        tasks.running_sign_task(10**5, 1000)
+    with pytest.raises(ValueError, match="input_size, hidden_size and output_size must ask for at most"):
+        rnn.init_params(3, 10**4, 2)
+    with pytest.raises(ValueError, match="epochs must be at most 10,000"):
+        training.train(rnn.init_params(1, 4, 2), small_task(), training.Adam(), epochs=10**9)
+
+
+def test_labels_out_of_range_are_refused_everywhere():
+    with pytest.raises(ValueError, match=r"true_labels must hold class indices 0 or more .* got values from -2"):
+        rnn.accuracy([0, 1], [-2, 1])
+    with pytest.raises(ValueError, match=r"labels must hold class indices in \[0, 1\] .* from -2 to 1"):
+        backprop.softmax_cross_entropy(np.zeros((3, 2)), np.array([0, -2, 1]))
+    data = small_task()
+    data["labels"][0, 0] = 2
+    with pytest.raises(ValueError, match=r"data\['labels'\] must hold class indices in \[0, 1\]"):
+        training.evaluate(rnn.init_params(1, 4, 2), data)
+
+
+def test_clipping_refuses_gradients_it_cannot_rescale_and_rescales_huge_finite_ones():
+    with pytest.raises(ValueError, match=r"grads\['a'\] contains NaN or inf"):
+        backprop.clip_gradients({"a": np.array([np.inf, 1.0])}, 1.0)
+    huge = {"a": np.array([3e200, 4e200])}  # finite, but the sum of squares overflows
+    clipped, norm = backprop.clip_gradients(huge, 1.0)
+    assert norm == pytest.approx(5e200)
+    np.testing.assert_allclose(clipped["a"], [0.6, 0.8])
+
+
+def test_explorer_config_is_checked_in_one_place():
+    """build_explorer used to clamp hidden_size=33 to 32 while simulate refused it: now both refuse it."""
+    with pytest.raises(ValueError, match="hidden_size must be between 1 and 32, got 33"):
+        explorer.build_explorer(explorer.ExplorerConfig(hidden_size=33))
+    with pytest.raises(ValueError, match="value must be a finite number at least 0 .* got nan"):
+        explorer.nice_bound(np.nan)
+
+
+def test_data_without_labels_is_a_clear_value_error():
+    with pytest.raises(ValueError, match=r"data is missing \['labels'\]"):
+        training.evaluate(rnn.init_params(1, 4, 2), {"inputs": small_task()["inputs"]})
+
+
+def test_optimiser_refuses_hyper_parameters_that_make_no_sense():
+    with pytest.raises(ValueError, match="learning_rate must be a finite number above 0 .* got nan"):
+        training.SGD(learning_rate=np.nan)
+    with pytest.raises(ValueError, match="epsilon must be a finite number above 0 .* got 0"):
+        training.Adam(epsilon=0)
+    with pytest.raises(TypeError, match="momentum must be a real number, got bool True"):
+        training.SGD(momentum=True)
+
+
+def test_an_optimiser_is_not_reused_for_parameters_of_another_shape():
+    optimizer = training.Adam()
+    small = rnn.init_params(1, 4, 2)
+    optimizer.step(small, grads_like(small))
+    big = rnn.init_params(1, 8, 2)
+    with pytest.raises(ValueError, match=r"params\['Wx'\] must keep the shape this optimiser saw before"):
+        optimizer.step(big, grads_like(big))
 
 
 @pytest.mark.parametrize(
     "call, error, message",
     [
         (lambda: rnn.init_params(3, 0, 2), ValueError, "hidden_size must be at least 1, got 0"),
-        (lambda: rnn.init_params(3, 4.0, 2), TypeError, "hidden_size must be an integer, got float"),
+        (lambda: rnn.init_params(3, 4.0, 2), TypeError, "hidden_size must be an integer, got float 4.0"),
         (lambda: rnn.random_inputs(0, 3, seed=0), ValueError, "sequence_length must be at least 1, got 0"),
-        (lambda: rnn.make_rng("zero"), TypeError, "seed must be an int or np.random.RandomState, got str"),
+        (lambda: rnn.make_rng("zero"), TypeError, "seed must be an int or np.random.RandomState, got str 'zero'"),
+        (lambda: rnn.make_rng(-1), ValueError, r"seed must be between 0 and 4294967295 \(2\*\*32 - 1\), got -1"),
         (lambda: rnn.predict(np.array([[1, 2]])), TypeError, "outputs must be a floating-point array"),
         (lambda: rnn.predict(np.zeros((0, 2))), ValueError, "outputs must not be empty"),
         (lambda: rnn.accuracy(np.array([1, 0]), np.array([1, 0, 1])), ValueError,
@@ -99,9 +701,15 @@ def test_rnn_step_rejects_mismatched_vectors(params):
         (lambda: rnn.accuracy(np.array([1.0, 0.0]), np.array([1, 0])), TypeError,
          "predicted_labels must be an integer array"),
         (lambda: rnn.accuracy(np.array([], dtype=int), np.array([], dtype=int)), ValueError, "must not be empty"),
+        (lambda: rnn.accuracy(np.array([1, 0]), np.array([IGNORE, IGNORE])), ValueError,
+         "true_labels must contain at least one step that is not IGNORE"),
         (lambda: rnn.spectral_radius(np.zeros((3, 2))), ValueError, r"matrix must have shape \(3, 3\)"),
         (lambda: rnn.saturated_fraction(np.array([np.nan])), ValueError, "NaN or inf"),
         (lambda: rnn.project_2d(np.zeros(4)), ValueError, r"hidden_states must have 2 dimension\(s\)"),
+        (lambda: training.train(rnn.init_params(1, 4, 2), small_task(), training.Adam, 1), TypeError,
+         "optimizer must be an object with a step.* got the class Adam itself"),
+        (lambda: training.train(rnn.init_params(2, 4, 2), small_task(), training.Adam(), 1), ValueError,
+         r"params and train_data\['inputs'\] \(shape \(8, 5, 1\)\) do not fit together"),
     ],
 )
 def test_other_functions_reject_bad_input(call, error, message):
