@@ -41,8 +41,18 @@ two agree to 1e-12.
 
 import numpy as np
 
-from ._checks import as_float_array, check_params, check_positive_int, expect_shape, shape_from_sizes
+from ._checks import (
+    as_float_array,
+    check_choice,
+    check_entries,
+    check_number,
+    check_params,
+    check_positive_int,
+    expect_shape,
+    shape_from_sizes,
+)
 from .backprop import (
+    REDUCTIONS,
     _as_batch,
     _scratch_array,
     _softmax_cross_entropy_class_major,
@@ -56,20 +66,26 @@ LSTM_SHAPES = {"Wx": ("4H", "D"), "Wh": ("4H", "H"), "Wy": ("O", "H"), "bx": ("4
 GRU_SHAPES = {"Wx": ("3H", "D"), "Wh": ("3H", "H"), "Wy": ("O", "H"), "bx": ("3H",), "bhn": ("H",), "by": ("O",)}
 
 
-def _uniform_params(shapes, input_size, hidden_size, output_size, seed):
-    """Every weight uniform in [-1/sqrt(H), 1/sqrt(H)] (PyTorch's default), every bias zero.
+def _uniform_params(shapes, input_size, hidden_size, output_size, seed, bias_name, bias):
+    """Every weight uniform in [-1/sqrt(H), 1/sqrt(H)] (PyTorch's default), every bias zero but the
+    second gate block of bx (rows H..2H-1: the LSTM's forget gate, the GRU's update gate), ``bias``.
 
-    Draws the weight matrices in the order of ``shapes``; returns a dict with its keys.
+    Checks every argument first (``bias_name`` names ``bias`` in errors); draws the weight matrices
+    in the order of ``shapes``; returns a dict with its keys.
     """
+    sizes = {"D": input_size, "H": hidden_size, "O": output_size}
     for name, size in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
         check_positive_int(name, size)
+    check_entries("input_size, hidden_size and output_size",
+                  sum(int(np.prod(shape_from_sizes(symbols, sizes))) for symbols in shapes.values()))
+    check_number(bias_name, bias)
     rng = make_rng(seed)
-    sizes = {"D": input_size, "H": hidden_size, "O": output_size}
     bound = 1.0 / np.sqrt(hidden_size)
     params = {}
     for name, symbols in shapes.items():
         shape = shape_from_sizes(symbols, sizes)
         params[name] = rng.uniform(-bound, bound, size=shape) if name.startswith("W") else np.zeros(shape)
+    params["bx"][hidden_size : 2 * hidden_size] = bias
     return params
 
 
@@ -84,9 +100,7 @@ def init_lstm_params(input_size, hidden_size, output_size, seed=0, forget_bias=1
 
     Returns a dict with 'Wx' (4H, D), 'Wh' (4H, H), 'Wy' (O, H), 'bx' (4H,), 'by' (O,); draws in that order.
     """
-    params = _uniform_params(LSTM_SHAPES, input_size, hidden_size, output_size, seed)
-    params["bx"][hidden_size : 2 * hidden_size] = _gate_bias("forget_bias", forget_bias)  # rows H..2H-1: f
-    return params
+    return _uniform_params(LSTM_SHAPES, input_size, hidden_size, output_size, seed, "forget_bias", forget_bias)
 
 
 def init_gru_params(input_size, hidden_size, output_size, seed=0, update_bias=0.0):
@@ -97,18 +111,14 @@ def init_gru_params(input_size, hidden_size, output_size, seed=0, update_bias=0.
 
     Returns a dict with 'Wx' (3H, D), 'Wh' (3H, H), 'Wy' (O, H), 'bx' (3H,), 'bhn' (H,), 'by' (O,).
     """
-    params = _uniform_params(GRU_SHAPES, input_size, hidden_size, output_size, seed)
-    params["bx"][hidden_size : 2 * hidden_size] = _gate_bias("update_bias", update_bias)  # rows H..2H-1: z
-    return params
+    return _uniform_params(GRU_SHAPES, input_size, hidden_size, output_size, seed, "update_bias", update_bias)
 
 
-def _gate_bias(name, value):
-    """``value`` as a finite float, or a TypeError/ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return float(value)
+def _check_options(reduction, clip_norm=None):
+    """Check a backward pass's options before any work, as ``rnn_backward`` does."""
+    check_choice("reduction", reduction, REDUCTIONS)
+    if clip_norm is not None:
+        check_number("clip_norm", clip_norm, 0, low_open=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,17 +127,20 @@ def _gate_bias(name, value):
 
 
 def sigmoid(a):
-    """The logistic function 1 / (1 + e^(-a)), element-wise, any shape.
+    """The logistic function 1 / (1 + e^(-a)), element-wise, for an array a of any shape (no checks:
+    the steps that call it check their arguments).
 
     Written as (1 + tanh(a / 2)) / 2, the same function, because that form never overflows.
     """
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
-def _check_step(params, shapes, x_t, states):
-    """Check a step's parameters, input x_t (D,) or (N, D) and states (name -> array), each (H,) or (N, H)."""
+def _check_step(params, shapes, x_t, states, ndim=(1, 2)):
+    """Check a step's parameters, input x_t (D,) or (N, D) and states (name -> array), each (H,) or (N, H).
+
+    ``ndim``: the number of dimensions x_t may have, (1, 2), or 2 for a batch only."""
     input_size, hidden_size, _ = check_params(params, shapes)
-    x_t = as_float_array("x_t", x_t, (1, 2))
+    x_t = as_float_array("x_t", x_t, ndim)
     expect_shape("x_t", x_t, x_t.shape[:-1] + (input_size,))
     checked = []
     for name, state in states.items():
@@ -135,6 +148,22 @@ def _check_step(params, shapes, x_t, states):
         expect_shape(name, state, x_t.shape[:-1] + (hidden_size,))
         checked.append(state)
     return x_t, checked
+
+
+def _check_forward(inputs, params, h0, shapes, ndim):
+    """Check a forward pass's arguments: inputs (T, D) or (N, T, D) as ``ndim`` allows, h0 (H,) or (N, H).
+
+    Returns (inputs, h0), h0 zeros if None.
+    """
+    input_size, hidden_size, _ = check_params(params, shapes)
+    inputs = as_float_array("inputs", inputs, ndim)
+    expect_shape("inputs", inputs, inputs.shape[:-1] + (input_size,))
+    state_shape = inputs.shape[:-2] + (hidden_size,)
+    if h0 is None:
+        return inputs, np.zeros(state_shape)
+    h0 = as_float_array("h0", h0, len(state_shape))
+    expect_shape("h0", h0, state_shape)
+    return inputs, h0
 
 
 def lstm_gates(x_t, h_prev, params):
@@ -176,10 +205,8 @@ def lstm_forward(inputs, params, h0=None):
 
     Returns (hidden_states, cell_states, outputs), shapes (T, H), (T, H), (T, O), or with a leading N.
     """
-    _, hidden_size, _ = check_params(params, LSTM_SHAPES)
-    inputs = as_float_array("inputs", inputs, (2, 3))
-    h = np.zeros(inputs.shape[:-2] + (hidden_size,)) if h0 is None else h0
-    c = np.zeros(inputs.shape[:-2] + (hidden_size,))
+    inputs, h = _check_forward(inputs, params, h0, LSTM_SHAPES, ndim=(2, 3))
+    c = np.zeros_like(h)
     hidden_states, cell_states, outputs = [], [], []
     for t in range(inputs.shape[-2]):
         h, c, y = lstm_step(inputs[..., t, :], h, c, params)
@@ -202,7 +229,7 @@ def lstm_step_backward(d_h, d_c, x_t, h_prev, c_prev, params):
     contributions to the gradients, a dict with 'Wx' (4H, D), 'Wh' (4H, H) and 'bx' (4H,).
     """
     x_t, (d_h, d_c, h_prev, c_prev) = _check_step(
-        params, LSTM_SHAPES, x_t, {"d_h": d_h, "d_c": d_c, "h_prev": h_prev, "c_prev": c_prev}
+        params, LSTM_SHAPES, x_t, {"d_h": d_h, "d_c": d_c, "h_prev": h_prev, "c_prev": c_prev}, ndim=2
     )
     i, f, g, o = lstm_gates(x_t, h_prev, params)
     tanh_c = np.tanh(f * c_prev + i * g)
@@ -221,6 +248,7 @@ def lstm_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
 
     Same arguments and returns as ``lstm_backward`` (without clipping).
     """
+    _check_options(reduction)
     inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, LSTM_SHAPES)
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
@@ -293,9 +321,7 @@ def gru_forward(inputs, params, h0=None):
 
     Returns (hidden_states, outputs), shapes (T, H) and (T, O), or with a leading N.
     """
-    _, hidden_size, _ = check_params(params, GRU_SHAPES)
-    inputs = as_float_array("inputs", inputs, (2, 3))
-    h = np.zeros(inputs.shape[:-2] + (hidden_size,)) if h0 is None else h0
+    inputs, h = _check_forward(inputs, params, h0, GRU_SHAPES, ndim=(2, 3))
     hidden_states, outputs = [], []
     for t in range(inputs.shape[-2]):
         h, y = gru_step(inputs[..., t, :], h, params)
@@ -315,7 +341,7 @@ def gru_step_backward(d_h, x_t, h_prev, params):
     Returns (d_h_prev, grads): dL/dh_{t-1} (N, H) and this step's contributions to the gradients, a
     dict with 'Wx' (3H, D), 'Wh' (3H, H), 'bx' (3H,) and 'bhn' (H,).
     """
-    x_t, (d_h, h_prev) = _check_step(params, GRU_SHAPES, x_t, {"d_h": d_h, "h_prev": h_prev})
+    x_t, (d_h, h_prev) = _check_step(params, GRU_SHAPES, x_t, {"d_h": d_h, "h_prev": h_prev}, ndim=2)
     r, z, n, hidden_n = gru_gates(x_t, h_prev, params)
     d_n = d_h * (1.0 - z)
     d_z = d_h * (h_prev - n)
@@ -341,6 +367,7 @@ def gru_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
 
     Same arguments and returns as ``gru_backward`` (without clipping).
     """
+    _check_options(reduction)
     inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, GRU_SHAPES)
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
@@ -449,21 +476,9 @@ def lstm_forward_batch(inputs, params, h0=None):
 
     Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
     """
-    inputs, h0 = _check_forward_batch(inputs, params, h0, LSTM_SHAPES)
+    inputs, h0 = _check_forward(inputs, params, h0, LSTM_SHAPES, ndim=3)
     states = _lstm_run(_time_major_with_ones(inputs), params, h0, lambda name, shape: np.empty(shape))[3]
     return states.transpose(1, 0, 2), read_out(states, params).transpose(1, 0, 2)
-
-
-def _check_forward_batch(inputs, params, h0, shapes):
-    """Check a batched forward's arguments; returns inputs (N, T, D) and h0 (N, H), zeros if None."""
-    input_size, hidden_size, _ = check_params(params, shapes)
-    inputs = as_float_array("inputs", inputs, 3)
-    expect_shape("inputs", inputs, inputs.shape[:2] + (input_size,))
-    if h0 is None:
-        return inputs, np.zeros((len(inputs), hidden_size))
-    h0 = as_float_array("h0", h0, 2)
-    expect_shape("h0", h0, (len(inputs), hidden_size))
-    return inputs, h0
 
 
 def _loss_and_output_gradients(states, labels, params, reduction):
@@ -537,6 +552,7 @@ def lstm_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=N
         d_a = [d_c g i (1 - i), d_c c_{t-1} f (1 - f), d_c i (1 - g^2), d_h tanh(c_t) o (1 - o)]
         d_h_next = Wh^T d_a
     """
+    _check_options(reduction, clip_norm)
     inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, LSTM_SHAPES)
     batch_size, sequence_length, _ = inputs.shape
     hidden_size = params["Wh"].shape[1]
@@ -632,7 +648,7 @@ def gru_forward_batch(inputs, params, h0=None):
 
     Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
     """
-    inputs, h0 = _check_forward_batch(inputs, params, h0, GRU_SHAPES)
+    inputs, h0 = _check_forward(inputs, params, h0, GRU_SHAPES, ndim=3)
     states = _gru_run(_time_major_with_ones(inputs), params, h0, lambda name, shape: np.empty(shape))[2]
     return states.transpose(1, 0, 2), read_out(states, params).transpose(1, 0, 2)
 
@@ -654,6 +670,7 @@ def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
         d_a_n = d_h (1 - z) (1 - n^2);   d_a_z = d_h (h_{t-1} - n) z (1 - z);   d_a_r = d_a_n hidden_n r (1 - r)
         d_h_next = d_h z + Wh^T [d_a_r, d_a_z, d_a_n r]
     """
+    _check_options(reduction, clip_norm)
     inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, GRU_SHAPES)
     batch_size, sequence_length, _ = inputs.shape
     hidden_size = params["Wh"].shape[1]

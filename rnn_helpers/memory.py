@@ -8,7 +8,7 @@ The settings are module constants, so the notebook and the tests use the same on
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import check_entries, check_positive_int
 from .cells import get_cell
 from .core import make_rng
 from .tasks import remember_first_task
@@ -21,9 +21,9 @@ MATCHED_HIDDEN_SIZES = {"rnn": 32, "lstm": 16, "gru": 18}
 # gate, the GRU's update gate) start at sigma(3) = 0.95, so memory and gradient survive ~20 steps.
 GATE_BIAS = 3.0
 
-BATCH_SIZE = 32  # every step draws a fresh batch of sequences: the network cannot memorise them
+BATCH_SIZE = 128  # every step draws a fresh batch of sequences: the network cannot memorise them
 TEST_SEQUENCES = 256
-MAX_STEPS = 640  # the fixed budget of Adam steps
+MAX_STEPS = 320  # the fixed budget of Adam steps
 STEPS_BETWEEN_TESTS = 16
 LEARNING_RATE = 0.005
 CLIP_NORM = 5.0
@@ -54,8 +54,9 @@ def steps_to_remember(cell, gap, seed):
     Returns (steps, test_accuracy): the number of Adam steps taken when the target was reached (None
     if it never was), and the last test accuracy measured.
     """
-    check_positive_int("gap", gap)
     backward = get_cell(cell).backward
+    check_positive_int("gap", gap)
+    check_entries("gap", max(BATCH_SIZE, TEST_SEQUENCES) * (gap + 1))
     data_stream = make_rng(seed)
     test_data = remember_first_task(TEST_SEQUENCES, gap, seed=data_stream)
     params = initial_params(cell, seed)

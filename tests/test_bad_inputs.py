@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import rnn_helpers as rnn  # noqa: E402
-from rnn_helpers import backprop, cells, explorer, plots, tasks, training  # noqa: E402
+from rnn_helpers import backprop, cells, explorer, gated, memory, plots, tasks, training  # noqa: E402
 from rnn_helpers.core import IGNORE  # noqa: E402
 
 MODULES = [
@@ -37,6 +37,8 @@ MODULES = [
     "rnn_helpers.explorer",
     "rnn_helpers.plots",
     "rnn_helpers.cells",
+    "rnn_helpers.gated",
+    "rnn_helpers.memory",
 ]
 
 # Modules of the package that are not in the table, and why. A new module must go into MODULES (with
@@ -51,6 +53,9 @@ UNCHECKED = {
     "rnn_helpers.core.read_out": "called by rnn_forward_batch on checked arrays",
     "rnn_helpers.core.recurrence_in_place": "called by rnn_forward_batch and rnn_backward on checked arrays",
     "rnn_helpers.core.tanh_in_place": "called once per time step by recurrence_in_place",
+    "rnn_helpers.gated.sigmoid": "called by the gated cells' steps on checked arrays",
+    "rnn_helpers.gated.lstm_gates": "called once per time step by lstm_step and lstm_step_backward",
+    "rnn_helpers.gated.gru_gates": "called once per time step by gru_step and gru_step_backward",
 }
 
 
@@ -445,6 +450,60 @@ ROWS = {
          "init": CALLABLE, "forward_batch": CALLABLE, "backward": CALLABLE}),
     "rnn_helpers.cells.get_cell": Row(cells.get_cell, lambda: {"name": "rnn"}, {"name": CHOICE}),
 }
+
+
+def gated_problem(cell, **extra):
+    """Good arguments for a gated cell's backward passes: like ``batch_problem``, with its parameters."""
+    return {**batch_problem(**extra), "params": cells.get_cell(cell).init(3, 4, 2, seed=0)}
+
+
+def gated_step(cell, backward=False):
+    """Good arguments for a gated cell's step (or step backward): a batch of N=2, D=3, H=4, O=2."""
+    states = {"h_prev": np.zeros((2, 4))} | ({"c_prev": np.ones((2, 4))} if cell == "lstm" else {})
+    gradients = {"d_h": np.ones((2, 4))} | ({"d_c": np.ones((2, 4))} if cell == "lstm" else {})
+    return {"x_t": np.ones((2, 3)), **states, **(gradients if backward else {}),
+            "params": cells.get_cell(cell).init(3, 4, 2, seed=0)}
+
+
+STATE = plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 3)))
+for cell, bias_name in (("lstm", "forget_bias"), ("gru", "update_bias")):
+    ROWS[f"rnn_helpers.gated.init_{cell}_params"] = Row(
+        getattr(gated, f"init_{cell}_params"),
+        lambda bias_name=bias_name: {"input_size": 3, "hidden_size": 4, "output_size": 2, "seed": 0, bias_name: 1.0},
+        {"input_size": SIZE, "hidden_size": SIZE, "output_size": SIZE, "seed": SEED, bias_name: NUMBER})
+    step_states = {"h_prev": STATE} | ({"c_prev": STATE} if cell == "lstm" else {})
+    step_gradients = {"d_h": STATE} | ({"d_c": STATE} if cell == "lstm" else {})
+    ROWS[f"rnn_helpers.gated.{cell}_step"] = Row(
+        getattr(gated, f"{cell}_step"), lambda cell=cell: gated_step(cell),
+        {"x_t": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 4))), **step_states, "params": PARAMS})
+    ROWS[f"rnn_helpers.gated.{cell}_step_backward"] = Row(
+        getattr(gated, f"{cell}_step_backward"), lambda cell=cell: gated_step(cell, backward=True),
+        {"x_t": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 4)), one_sequence=np.ones(3)), **step_states,
+         **step_gradients, "params": PARAMS})
+    ROWS[f"rnn_helpers.gated.{cell}_forward"] = Row(
+        getattr(gated, f"{cell}_forward"),
+        lambda cell=cell: {"inputs": np.ones((2, 5, 3)), "params": gated_step(cell)["params"], "h0": np.zeros((2, 4))},
+        {"inputs": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 5, 4))), "params": PARAMS,
+         "h0": plus(OPTIONAL_ARRAY, the_wrong_size=np.zeros((3, 4)))})
+    ROWS[f"rnn_helpers.gated.{cell}_forward_batch"] = Row(
+        getattr(gated, f"{cell}_forward_batch"),
+        lambda cell=cell: {"inputs": np.ones((2, 5, 3)), "params": gated_step(cell)["params"], "h0": np.zeros((2, 4))},
+        {"inputs": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 5, 4))), "params": PARAMS,
+         "h0": plus(OPTIONAL_ARRAY, the_wrong_size=np.zeros((3, 4)))})
+    ROWS[f"rnn_helpers.gated.{cell}_backward_reference"] = Row(
+        getattr(gated, f"{cell}_backward_reference"),
+        lambda cell=cell: gated_problem(cell, h0=np.zeros((2, 4)), reduction="sum"),
+        {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "reduction": CHOICE})
+    ROWS[f"rnn_helpers.gated.{cell}_backward"] = Row(
+        getattr(gated, f"{cell}_backward"),
+        lambda cell=cell: gated_problem(cell, h0=np.zeros((2, 4)), reduction="mean", clip_norm=1.0),
+        {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "reduction": CHOICE, "clip_norm": without(POSITIVE, "None")})
+ROWS["rnn_helpers.memory.initial_params"] = Row(
+    memory.initial_params, lambda: {"cell": "lstm", "seed": 0}, {"cell": CHOICE, "seed": SEED})
+ROWS["rnn_helpers.memory.steps_to_remember"] = Row(
+    memory.steps_to_remember, lambda: {"cell": "rnn", "gap": 1, "seed": 0},
+    {"cell": CHOICE, "gap": SIZE, "seed": SEED})
+
 # CALLABLE's bad values that are callables are bad only where a callable's *result* is checked.
 for name in ("init", "forward_batch", "backward"):
     ROWS["rnn_helpers.cells.Cell"].bad[name] = without(CALLABLE, "returns an array", "returns NaN",
