@@ -247,3 +247,23 @@ def test_gradient_check_names_an_unknown_cell():
         gradient_check(inputs, labels, params, cell="lstn")
     with pytest.raises(ValueError, match=r"params\['Wh'\] must have shape \(8, 8\), got \(8, 2\)"):
         gradient_check(inputs, labels, params)  # LSTM parameters given to the vanilla RNN
+
+
+def test_the_lstm_step_exercise_accepts_the_reference_and_names_each_usual_mistake():
+    from rnn_helpers.exercises import IMPLEMENTATIONS, judge_function
+
+    passed, message = judge_function("lstm_step", gated.lstm_step)
+    assert passed, message
+    for mistake in IMPLEMENTATIONS["lstm_step"].mistakes:
+        passed, message = judge_function("lstm_step", mistake.mutant)
+        assert not passed and mistake.what in message, (mistake.what, message)
+
+    def not_done(x_t, h_prev, c_prev, params):
+        raise NotImplementedError
+
+    assert "not done yet" in judge_function("lstm_step", not_done)[1]
+
+    def transposed(x_t, h_prev, c_prev, params):
+        return gated.lstm_step(x_t, h_prev, c_prev, {**params, "Wh": params["Wh"].T})
+
+    assert "Shapes: Wx (4H, D)" in judge_function("lstm_step", transposed)[1]
