@@ -7,8 +7,9 @@ The settings are module constants, so the notebook and the tests use the same on
 """
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-from ._checks import check_entries, check_positive_int
+from ._checks import check_entries, check_number, check_positive_int
 from .cells import get_cell
 from .core import make_rng
 from .tasks import remember_first_task
@@ -21,7 +22,7 @@ MATCHED_HIDDEN_SIZES = {"rnn": 32, "lstm": 16, "gru": 18}
 # gate, the GRU's update gate) start at sigma(3) = 0.95, so memory and gradient survive ~20 steps.
 GATE_BIAS = 3.0
 
-BATCH_SIZE = 128  # every step draws a fresh batch of sequences: the network cannot memorise them
+BATCH_SIZE = 64  # every step draws a fresh batch of sequences: the network cannot memorise them
 TEST_SEQUENCES = 256
 MAX_STEPS = 320  # the fixed budget of Adam steps
 STEPS_BETWEEN_TESTS = 16
@@ -30,26 +31,30 @@ CLIP_NORM = 5.0
 TARGET_ACCURACY = 0.95
 
 
-def initial_params(cell, seed):
+def initial_params(cell, seed, gate_bias=GATE_BIAS):
     """A fresh network for the experiment, input size 1, output size 2, hidden size matched.
 
     The vanilla RNN gets the collection's initialisation (standard normal / sqrt(H), notebooks 07-08,
-    spectral radius about 1); the gated cells their own, with the gate bias ``GATE_BIAS``.
+    spectral radius about 1) and ignores ``gate_bias``; the LSTM starts its forget gate's bias, the
+    GRU its update gate's, at ``gate_bias``.
     """
-    hidden_size = MATCHED_HIDDEN_SIZES[get_cell(cell).name]
+    cell = get_cell(cell).name
+    check_number("gate_bias", gate_bias)
+    hidden_size = MATCHED_HIDDEN_SIZES[cell]
     if cell == "lstm":
-        return get_cell(cell).init(1, hidden_size, 2, seed=seed, forget_bias=GATE_BIAS)
+        return get_cell(cell).init(1, hidden_size, 2, seed=seed, forget_bias=gate_bias)
     if cell == "gru":
-        return get_cell(cell).init(1, hidden_size, 2, seed=seed, update_bias=GATE_BIAS)
+        return get_cell(cell).init(1, hidden_size, 2, seed=seed, update_bias=gate_bias)
     return {name: value / np.sqrt(hidden_size) for name, value in get_cell(cell).init(1, hidden_size, 2, seed).items()}
 
 
-def steps_to_remember(cell, gap, seed):
+def steps_to_remember(cell, gap, seed, gate_bias=GATE_BIAS):
     """Train a fresh ``cell`` ("rnn", "lstm" or "gru") on ``remember_first_task`` with ``gap`` distractors.
 
     Every step draws a fresh batch; every ``STEPS_BETWEEN_TESTS`` steps the accuracy on a fixed test
     set is measured, and training stops once it reaches ``TARGET_ACCURACY`` or after ``MAX_STEPS``.
-    ``seed`` seeds the data and the weights.
+    ``seed`` seeds the data and the weights; ``gate_bias`` is the initial bias of the gate that keeps
+    the old state (see ``initial_params``).
 
     Returns (steps, test_accuracy): the number of Adam steps taken when the target was reached (None
     if it never was), and the last test accuracy measured.
@@ -57,17 +62,22 @@ def steps_to_remember(cell, gap, seed):
     backward = get_cell(cell).backward
     check_positive_int("gap", gap)
     check_entries("gap", max(BATCH_SIZE, TEST_SEQUENCES) * (gap + 1))
+    check_number("gate_bias", gate_bias)
     data_stream = make_rng(seed)
     test_data = remember_first_task(TEST_SEQUENCES, gap, seed=data_stream)
-    params = initial_params(cell, seed)
+    params = initial_params(cell, seed, gate_bias)
     optimizer = Adam(learning_rate=LEARNING_RATE)
-    for step in range(1, MAX_STEPS + 1):
-        batch = remember_first_task(BATCH_SIZE, gap, seed=data_stream)
-        _, grads = backward(batch["inputs"], batch["labels"], params, clip_norm=CLIP_NORM)
-        del grads["h0"]  # the initial state stays zero
-        optimizer.step(params, grads)
-        if step % STEPS_BETWEEN_TESTS == 0:
-            test_accuracy = evaluate(params, test_data, cell=cell)
-            if test_accuracy >= TARGET_ACCURACY:
-                return step, test_accuracy
+    # One BLAS thread: these products are small, so a second thread gains little, and when the other
+    # core is busy (another notebook, a test running two at once) waiting for it made training about six
+    # times slower (measured). It also makes the results independent of the machine's thread count.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for step in range(1, MAX_STEPS + 1):
+            batch = remember_first_task(BATCH_SIZE, gap, seed=data_stream)
+            _, grads = backward(batch["inputs"], batch["labels"], params, clip_norm=CLIP_NORM)
+            del grads["h0"]  # the initial state stays zero
+            optimizer.step(params, grads)
+            if step % STEPS_BETWEEN_TESTS == 0:
+                test_accuracy = evaluate(params, test_data, cell=cell)
+                if test_accuracy >= TARGET_ACCURACY:
+                    return step, test_accuracy
     return None, test_accuracy

@@ -499,10 +499,11 @@ for cell, bias_name in (("lstm", "forget_bias"), ("gru", "update_bias")):
         lambda cell=cell: gated_problem(cell, h0=np.zeros((2, 4)), reduction="mean", clip_norm=1.0),
         {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "reduction": CHOICE, "clip_norm": without(POSITIVE, "None")})
 ROWS["rnn_helpers.memory.initial_params"] = Row(
-    memory.initial_params, lambda: {"cell": "lstm", "seed": 0}, {"cell": CHOICE, "seed": SEED})
+    memory.initial_params, lambda: {"cell": "lstm", "seed": 0, "gate_bias": 3.0},
+    {"cell": CHOICE, "seed": SEED, "gate_bias": NUMBER})
 ROWS["rnn_helpers.memory.steps_to_remember"] = Row(
-    memory.steps_to_remember, lambda: {"cell": "rnn", "gap": 1, "seed": 0},
-    {"cell": CHOICE, "gap": SIZE, "seed": SEED})
+    memory.steps_to_remember, lambda: {"cell": "rnn", "gap": 1, "seed": 0, "gate_bias": 3.0},
+    {"cell": CHOICE, "gap": SIZE, "seed": SEED, "gate_bias": NUMBER})
 
 # CALLABLE's bad values that are callables are bad only where a callable's *result* is checked.
 for name in ("init", "forward_batch", "backward"):

@@ -267,3 +267,31 @@ def test_the_lstm_step_exercise_accepts_the_reference_and_names_each_usual_mista
         return gated.lstm_step(x_t, h_prev, c_prev, {**params, "Wh": params["Wh"].T})
 
     assert "Shapes: Wx (4H, D)" in judge_function("lstm_step", transposed)[1]
+
+
+def test_notebook_09_memory_claims_hold_for_five_other_seeds():
+    """The claims notebook 09 prints about its memory experiment (seeds 0-4), for seeds 5-9, at the
+    shortest and the longest gap (the gaps the claims are about). About 15 s."""
+    from rnn_helpers.memory import steps_to_remember
+
+    seeds = range(5, 10)
+    runs = {(cell, gap): [steps_to_remember(cell, gap, seed) for seed in seeds]
+            for cell in ("rnn", "lstm", "gru") for gap in (10, 80)}
+
+    def solved(cell, gap):
+        return sum(steps is not None for steps, _ in runs[cell, gap])
+
+    def median_steps(cell, gap):
+        return np.median([steps for steps, _ in runs[cell, gap] if steps is not None])
+
+    def median_accuracy(cell, gap):
+        return np.median([accuracy for _, accuracy in runs[cell, gap]])
+
+    assert all(solved(cell, 10) == len(seeds) for cell in ("rnn", "lstm", "gru")), runs
+    assert solved("rnn", 80) < solved("rnn", 10)
+    assert median_steps("rnn", 10) < min(median_steps("lstm", 10), median_steps("gru", 10))
+    assert solved("lstm", 80) > solved("rnn", 80), runs
+    assert min(median_accuracy("lstm", 80), median_accuracy("gru", 80)) > median_accuracy("rnn", 80), runs
+    for gap in (10, 80):
+        if solved("gru", gap) and solved("lstm", gap):
+            assert median_steps("gru", gap) > median_steps("lstm", gap), runs
