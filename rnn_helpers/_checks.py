@@ -171,9 +171,16 @@ def check_params(params, shapes=RNN_SHAPES):
                          f"got shape {Wx.shape}")
     sizes = {"D": Wx.shape[1], "H": Wx.shape[0] // gates, "O": Wy.shape[0]}
     for name, symbols in shapes.items():
-        expected = tuple(_size_factor(symbol) * sizes[symbol[-1]] for symbol in symbols)
-        expect_shape(f"params['{name}']", params[name], expected)
+        expect_shape(f"params['{name}']", params[name], param_shape(symbols, sizes))
     return sizes["D"], sizes["H"], sizes["O"]
+
+
+def param_shape(symbols, sizes):
+    """A parameter's shape from its size symbols (see ``check_params``), e.g. ("4H", "D") -> (4 * H, D).
+
+    ``sizes`` maps "D", "H" and "O" to the input, hidden and output sizes.
+    """
+    return tuple(_size_factor(symbol) * sizes[symbol[-1]] for symbol in symbols)
 
 
 def _size_factor(symbol):
