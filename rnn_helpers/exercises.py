@@ -328,11 +328,17 @@ def _rescaled_loss(divisor):
 
 
 def _loss_without_max_shift(outputs, labels, reduction="mean"):
-    """exp() of the raw scores: inf for scores above ~709, and then NaN."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        exponentials = np.exp(outputs)
-        probabilities = exponentials / exponentials.sum(axis=-1, keepdims=True)
-        return ref.softmax_cross_entropy(np.log(probabilities), labels, reduction)
+    """exp() of the raw scores: inf for scores above ~709, and then inf / inf = NaN.
+
+    A step whose exp() overflows gets NaN for its whole gradient row, and the loss is NaN; the other
+    steps are unchanged (without an overflow the shift changes nothing). The reference refuses NaN
+    scores, so the NaN is put into its result.
+    """
+    loss, d_outputs = ref.softmax_cross_entropy(outputs, labels, reduction)
+    with np.errstate(over="ignore"):
+        overflows = np.isinf(np.exp(outputs)).any(axis=-1)
+    d_outputs[overflows] = np.nan
+    return (np.nan if overflows.any() else loss), d_outputs
 
 
 def _mean_loss_summed_gradient(outputs, labels, reduction="mean"):  # reduction: ignored, the mistake decides
