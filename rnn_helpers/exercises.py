@@ -876,7 +876,8 @@ VALUE_EXERCISES = {
     "04.1": ValueExercise(
         "the accuracy of always predicting class 0 on the original labels", _always_zero_accuracy, 1e-9,
         (("that is the number of steps predicted right: divide by the 5 steps", lambda: 5 * _always_zero_accuracy()),
-         ("that is the accuracy of always predicting class 1", lambda: 1 - _always_zero_accuracy()))),
+         ("that is the accuracy of always predicting class 1, and also the original RNN's accuracy: the rule "
+          "predicts class 0 at every step", lambda: 1 - _always_zero_accuracy()))),
     "04.2": ValueExercise(
         "the accuracy of the flipped predictions (1 - predicted) on the original labels",
         _flipped_prediction_accuracy, 1e-9,

@@ -237,7 +237,10 @@ def plot_accuracy_histogram(accuracies, chance, ax=None, title="Accuracy of untr
     check_number("chance", chance, 0, 1)
     _check_axes_and_title(ax, title)
     ax = _axes(ax)
-    counts, _, _ = ax.hist(accuracies, bins=np.linspace(0, 1, 21), color=COLORS["sky blue"], edgecolor="white")
+    # Bins of width 0.05 centred on 0, 0.05, ..., 1. An accuracy over T steps is a multiple of 1/T: for T = 5
+    # each bar then sits on the value it counts, and no multiple of 1/100 falls on a bin edge.
+    bin_edges = (np.arange(22) - 0.5) / 20
+    counts, _, _ = ax.hist(accuracies, bins=bin_edges, color=COLORS["sky blue"], edgecolor="white")
     # The marks stop at the tallest bar: the band above it is left free for the legend.
     ax.vlines(chance, 0, counts.max(), color=COLORS["black"], ls="--", label=f"chance = {chance:.0%}")
     ax.vlines(accuracies.mean(), 0, counts.max(), color=COLORS["vermillion"], label=f"mean = {accuracies.mean():.1%}")
