@@ -886,7 +886,8 @@ VALUE_EXERCISES = {
          ("that is the accuracy of the original predictions: flip them first", lambda: 1 - _flipped_prediction_accuracy(
          )))),
     "05.1": ValueExercise(
-        "the first step index t (0-based) at which max |h_t| < 1% of max |h_0| after an impulse, with "
+        "the first step index t (0-based) at which max |hidden_states[t]| < 1% of max |hidden_states[0]| "
+        "(the response to the kick) after an impulse, with "
         "ExplorerConfig(spectral_radius=0.8, signal='impulse')", _impulse_memory_steps, 0,
         (("that counts from 1: the index t counts from 0, as in result['hidden_states'][t]",
           lambda: _impulse_memory_steps() + 1),
