@@ -882,7 +882,8 @@ VALUE_EXERCISES = {
     "04.1": ValueExercise(
         "the accuracy of always predicting class 0 on the original labels", _always_zero_accuracy, 1e-9,
         (("that is the number of steps predicted right: divide by the 5 steps", lambda: 5 * _always_zero_accuracy()),
-         ("that is the accuracy of always predicting class 1", lambda: 1 - _always_zero_accuracy()))),
+         ("that is the accuracy of always predicting class 1, and also the original RNN's accuracy: the rule "
+          "predicts class 0 at every step", lambda: 1 - _always_zero_accuracy()))),
     "04.2": ValueExercise(
         "the accuracy of the flipped predictions (1 - predicted) on the original labels",
         _flipped_prediction_accuracy, 1e-9,
@@ -891,7 +892,8 @@ VALUE_EXERCISES = {
          ("that is the accuracy of the original predictions: flip them first", lambda: 1 - _flipped_prediction_accuracy(
          )))),
     "05.1": ValueExercise(
-        "the first step index t (0-based) at which max |h_t| < 1% of max |h_0| after an impulse, with "
+        "the first step index t (0-based) at which max |hidden_states[t]| < 1% of max |hidden_states[0]| "
+        "(the response to the kick) after an impulse, with "
         "ExplorerConfig(spectral_radius=0.8, signal='impulse')", _impulse_memory_steps, 0,
         (("that counts from 1: the index t counts from 0, as in result['hidden_states'][t]",
           lambda: _impulse_memory_steps() + 1),
