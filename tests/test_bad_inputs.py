@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import rnn_helpers as rnn  # noqa: E402
-from rnn_helpers import backprop, cells, explorer, gated, plots, reference, tasks, training  # noqa: E402
+from rnn_helpers import backprop, cells, diagrams, explorer, gated, plots, reference, tasks, training  # noqa: E402
 from rnn_helpers.core import IGNORE  # noqa: E402
 
 MODULES = [
@@ -39,6 +39,7 @@ MODULES = [
     "rnn_helpers.cells",
     "rnn_helpers.gated",
     "rnn_helpers.reference",
+    "rnn_helpers.diagrams",
 ]
 
 # Modules of the package that are not in the table, and why. A new module must go into MODULES (with
@@ -251,6 +252,12 @@ def grads_like(params):
 
 def simulated():
     return explorer.simulate(explorer.ExplorerConfig(sequence_length=5, hidden_size=2))
+
+
+def axes_with_a_line():
+    ax = plots.new_figure()[1]
+    ax.plot([0, 1], label="a line")
+    return ax
 
 
 def quadratic_problem():
@@ -497,6 +504,11 @@ ROWS = {
         lambda: {"history": {"loss": [0.7, 0.5], "train_accuracy": [0.5, 0.7], "test_accuracy": [0.5, 0.6]},
                  "title": "t"},
         {"history": HISTORY, "title": TITLE}),
+    "rnn_helpers.plots.styled": Row(
+        plots.styled, lambda: {"plot_function": plots.plot_hidden_units},
+        {"plot_function": plus({}, None_=None, a_number=3, a_string="plot_hidden_units")}),
+    "rnn_helpers.plots.legend_outside": Row(
+        plots.legend_outside, lambda: {"ax": axes_with_a_line()}, {"ax": plus(AXES, None_=None)}),
     "rnn_helpers.plots.plot_gradient_decay": Row(
         plots.plot_gradient_decay, lambda: {"norms_by_label": {"a": np.array([1.0, 0.5])}, "ax": None, "title": "t"},
         {"norms_by_label": NORMS_BY_LABEL, "ax": AXES, "title": TITLE}),
@@ -509,6 +521,10 @@ ROWS = {
          "param_names": plus({}, None_=None, a_list=["Wx"], empty=(), numbers=(1, 2)),
          "init": CALLABLE, "forward_batch": CALLABLE, "backward": CALLABLE}),
     "rnn_helpers.cells.get_cell": Row(cells.get_cell, lambda: {"name": "rnn"}, {"name": CHOICE}),
+    # diagrams (the other diagrams take no arguments)
+    "rnn_helpers.diagrams.unrolled_diagram": Row(
+        diagrams.unrolled_diagram, lambda: {"steps": 3, "backward": True},
+        {"steps": plus(SIZE, nine=9), "backward": BOOL}),
     # gated
     **gated_rows("lstm", ("h_prev", "c_prev"), ("d_h", "d_c")),
     **gated_rows("gru", ("h_prev",), ("d_h",)),
