@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.patheffects import withStroke
 
+from ._checks import check_bool
 from .plots import COLORS, FIGURE_STYLE, StyledFigure
 
 INPUT = COLORS["blue"]
@@ -114,6 +115,7 @@ def unrolled_diagram(steps=4, backward=False):
     """
     if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 8:
         raise ValueError(f"steps must be an integer from 1 to 8, got {steps!r}")
+    check_bool("backward", backward)
     spacing = 2.2
     width = 1.6 + spacing * steps
     height = 5.6 if backward else 4.4

@@ -330,11 +330,17 @@ def _rescaled_loss(divisor):
 
 
 def _loss_without_max_shift(outputs, labels, reduction="mean"):
-    """exp() of the raw scores: inf for scores above ~709, and then NaN."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        exponentials = np.exp(outputs)
-        probabilities = exponentials / exponentials.sum(axis=-1, keepdims=True)
-        return ref.softmax_cross_entropy(np.log(probabilities), labels, reduction)
+    """exp() of the raw scores: inf for scores above ~709, and then inf / inf = NaN.
+
+    A step whose exp() overflows gets NaN for its whole gradient row, and the loss is NaN; the other
+    steps are unchanged (without an overflow the shift changes nothing). The reference refuses NaN
+    scores, so the NaN is put into its result.
+    """
+    loss, d_outputs = ref.softmax_cross_entropy(outputs, labels, reduction)
+    with np.errstate(over="ignore"):
+        overflows = np.isinf(np.exp(outputs)).any(axis=-1)
+    d_outputs[overflows] = np.nan
+    return (np.nan if overflows.any() else loss), d_outputs
 
 
 def _mean_loss_summed_gradient(outputs, labels, reduction="mean"):  # reduction: ignored, the mistake decides
@@ -951,7 +957,8 @@ VALUE_EXERCISES = {
     "04.1": ValueExercise(
         "the accuracy of always predicting class 0 on the original labels", _always_zero_accuracy, 1e-9,
         (("that is the number of steps predicted right: divide by the 5 steps", lambda: 5 * _always_zero_accuracy()),
-         ("that is the accuracy of always predicting class 1", lambda: 1 - _always_zero_accuracy()))),
+         ("that is the accuracy of always predicting class 1, and also the original RNN's accuracy: the rule "
+          "predicts class 0 at every step", lambda: 1 - _always_zero_accuracy()))),
     "04.2": ValueExercise(
         "the accuracy of the flipped predictions (1 - predicted) on the original labels",
         _flipped_prediction_accuracy, 1e-9,
@@ -960,7 +967,8 @@ VALUE_EXERCISES = {
          ("that is the accuracy of the original predictions: flip them first", lambda: 1 - _flipped_prediction_accuracy(
          )))),
     "05.1": ValueExercise(
-        "the first step index t (0-based) at which max |h_t| < 1% of max |h_0| after an impulse, with "
+        "the first step index t (0-based) at which max |hidden_states[t]| < 1% of max |hidden_states[0]| "
+        "(the response to the kick) after an impulse, with "
         "ExplorerConfig(spectral_radius=0.8, signal='impulse')", _impulse_memory_steps, 0,
         (("that counts from 1: the index t counts from 0, as in result['hidden_states'][t]",
           lambda: _impulse_memory_steps() + 1),

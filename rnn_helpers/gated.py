@@ -41,18 +41,8 @@ two agree to 1e-12.
 
 import numpy as np
 
-from ._checks import (
-    as_float_array,
-    check_choice,
-    check_entries,
-    check_number,
-    check_params,
-    check_positive_int,
-    expect_shape,
-    shape_from_sizes,
-)
+from ._checks import check_entries, check_forward, check_number, check_positive_int, check_step, param_shape
 from .backprop import (
-    REDUCTIONS,
     _as_batch,
     _scratch_array,
     _softmax_cross_entropy_class_major,
@@ -76,15 +66,13 @@ def _uniform_params(shapes, input_size, hidden_size, output_size, seed, bias_nam
     sizes = {"D": input_size, "H": hidden_size, "O": output_size}
     for name, size in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
         check_positive_int(name, size)
-    check_entries("input_size, hidden_size and output_size",
-                  sum(int(np.prod(shape_from_sizes(symbols, sizes))) for symbols in shapes.values()))
+    param_shapes = {name: param_shape(symbols, sizes) for name, symbols in shapes.items()}
+    check_entries("input_size, hidden_size and output_size", sum(np.prod(shape) for shape in param_shapes.values()))
     check_number(bias_name, bias)
     rng = make_rng(seed)
     bound = 1.0 / np.sqrt(hidden_size)
-    params = {}
-    for name, symbols in shapes.items():
-        shape = shape_from_sizes(symbols, sizes)
-        params[name] = rng.uniform(-bound, bound, size=shape) if name.startswith("W") else np.zeros(shape)
+    params = {name: rng.uniform(-bound, bound, size=shape) if name.startswith("W") else np.zeros(shape)
+              for name, shape in param_shapes.items()}
     params["bx"][hidden_size : 2 * hidden_size] = bias
     return params
 
@@ -114,56 +102,18 @@ def init_gru_params(input_size, hidden_size, output_size, seed=0, update_bias=0.
     return _uniform_params(GRU_SHAPES, input_size, hidden_size, output_size, seed, "update_bias", update_bias)
 
 
-def _check_options(reduction, clip_norm=None):
-    """Check a backward pass's options before any work, as ``rnn_backward`` does."""
-    check_choice("reduction", reduction, REDUCTIONS)
-    if clip_norm is not None:
-        check_number("clip_norm", clip_norm, 0, low_open=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # Reference implementation: one step at a time, as in notebook 09.
 # ---------------------------------------------------------------------------------------------
 
 
 def sigmoid(a):
-    """The logistic function 1 / (1 + e^(-a)), element-wise, for an array a of any shape (no checks:
-    the steps that call it check their arguments).
+    """The logistic function 1 / (1 + e^(-a)), element-wise, any shape.
 
     Written as (1 + tanh(a / 2)) / 2, the same function, because that form never overflows.
+    No checks: it runs inside every step, on arrays the step has checked.
     """
     return 0.5 * (1.0 + np.tanh(0.5 * a))
-
-
-def _check_step(params, shapes, x_t, states, ndim=(1, 2)):
-    """Check a step's parameters, input x_t (D,) or (N, D) and states (name -> array), each (H,) or (N, H).
-
-    ``ndim``: the number of dimensions x_t may have, (1, 2), or 2 for a batch only."""
-    input_size, hidden_size, _ = check_params(params, shapes)
-    x_t = as_float_array("x_t", x_t, ndim)
-    expect_shape("x_t", x_t, x_t.shape[:-1] + (input_size,))
-    checked = []
-    for name, state in states.items():
-        state = as_float_array(name, state, x_t.ndim)
-        expect_shape(name, state, x_t.shape[:-1] + (hidden_size,))
-        checked.append(state)
-    return x_t, checked
-
-
-def _check_forward(inputs, params, h0, shapes, ndim):
-    """Check a forward pass's arguments: inputs (T, D) or (N, T, D) as ``ndim`` allows, h0 (H,) or (N, H).
-
-    Returns (inputs, h0), h0 zeros if None.
-    """
-    input_size, hidden_size, _ = check_params(params, shapes)
-    inputs = as_float_array("inputs", inputs, ndim)
-    expect_shape("inputs", inputs, inputs.shape[:-1] + (input_size,))
-    state_shape = inputs.shape[:-2] + (hidden_size,)
-    if h0 is None:
-        return inputs, np.zeros(state_shape)
-    h0 = as_float_array("h0", h0, len(state_shape))
-    expect_shape("h0", h0, state_shape)
-    return inputs, h0
 
 
 def lstm_gates(x_t, h_prev, params):
@@ -189,7 +139,7 @@ def lstm_step(x_t, h_prev, c_prev, params):
 
     Returns (h_t, c_t, y_t): hidden state (H,) or (N, H), cell state (same), output (O,) or (N, O).
     """
-    x_t, (h_prev, c_prev) = _check_step(params, LSTM_SHAPES, x_t, {"h_prev": h_prev, "c_prev": c_prev})
+    x_t, h_prev, c_prev = check_step(params, x_t, LSTM_SHAPES, h_prev=h_prev, c_prev=c_prev)
     i, f, g, o = lstm_gates(x_t, h_prev, params)
     c_t = f * c_prev + i * g  # keep a fraction f of the old memory, write a fraction i of the candidate
     h_t = o * np.tanh(c_t)  # show a fraction o of the squashed memory
@@ -205,8 +155,9 @@ def lstm_forward(inputs, params, h0=None):
 
     Returns (hidden_states, cell_states, outputs), shapes (T, H), (T, H), (T, O), or with a leading N.
     """
-    inputs, h = _check_forward(inputs, params, h0, LSTM_SHAPES, ndim=(2, 3))
-    c = np.zeros_like(h)
+    inputs, h0 = check_forward(inputs, params, h0, LSTM_SHAPES)
+    c = np.zeros(inputs.shape[:-2] + params["Wh"].shape[1:])
+    h = np.zeros_like(c) if h0 is None else h0
     hidden_states, cell_states, outputs = [], [], []
     for t in range(inputs.shape[-2]):
         h, c, y = lstm_step(inputs[..., t, :], h, c, params)
@@ -228,9 +179,8 @@ def lstm_step_backward(d_h, d_c, x_t, h_prev, c_prev, params):
     Returns (d_h_prev, d_c_prev, grads): dL/dh_{t-1} and dL/dc_{t-1}, both (N, H), and this step's
     contributions to the gradients, a dict with 'Wx' (4H, D), 'Wh' (4H, H) and 'bx' (4H,).
     """
-    x_t, (d_h, d_c, h_prev, c_prev) = _check_step(
-        params, LSTM_SHAPES, x_t, {"d_h": d_h, "d_c": d_c, "h_prev": h_prev, "c_prev": c_prev}, ndim=2
-    )
+    x_t, d_h, d_c, h_prev, c_prev = check_step(params, x_t, LSTM_SHAPES, ndim=2, d_h=d_h, d_c=d_c, h_prev=h_prev,
+                                               c_prev=c_prev)
     i, f, g, o = lstm_gates(x_t, h_prev, params)
     tanh_c = np.tanh(f * c_prev + i * g)
     d_o = d_h * tanh_c
@@ -248,8 +198,7 @@ def lstm_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
 
     Same arguments and returns as ``lstm_backward`` (without clipping).
     """
-    _check_options(reduction)
-    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, LSTM_SHAPES)
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, shapes=LSTM_SHAPES)
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
     hidden_states, cell_states, outputs = lstm_forward(inputs, params, h0)
@@ -306,7 +255,7 @@ def gru_step(x_t, h_prev, params):
 
     Returns (h_t, y_t): new hidden state (H,) or (N, H), and output (O,) or (N, O).
     """
-    x_t, (h_prev,) = _check_step(params, GRU_SHAPES, x_t, {"h_prev": h_prev})
+    x_t, h_prev = check_step(params, x_t, GRU_SHAPES, h_prev=h_prev)
     r, z, n, _ = gru_gates(x_t, h_prev, params)
     h_t = (1.0 - z) * n + z * h_prev  # keep a fraction z of the old state, take the rest from the candidate
     y_t = h_t @ params["Wy"].T + params["by"]
@@ -321,7 +270,8 @@ def gru_forward(inputs, params, h0=None):
 
     Returns (hidden_states, outputs), shapes (T, H) and (T, O), or with a leading N.
     """
-    inputs, h = _check_forward(inputs, params, h0, GRU_SHAPES, ndim=(2, 3))
+    inputs, h0 = check_forward(inputs, params, h0, GRU_SHAPES)
+    h = np.zeros(inputs.shape[:-2] + params["Wh"].shape[1:]) if h0 is None else h0
     hidden_states, outputs = [], []
     for t in range(inputs.shape[-2]):
         h, y = gru_step(inputs[..., t, :], h, params)
@@ -341,7 +291,7 @@ def gru_step_backward(d_h, x_t, h_prev, params):
     Returns (d_h_prev, grads): dL/dh_{t-1} (N, H) and this step's contributions to the gradients, a
     dict with 'Wx' (3H, D), 'Wh' (3H, H), 'bx' (3H,) and 'bhn' (H,).
     """
-    x_t, (d_h, h_prev) = _check_step(params, GRU_SHAPES, x_t, {"d_h": d_h, "h_prev": h_prev}, ndim=2)
+    x_t, d_h, h_prev = check_step(params, x_t, GRU_SHAPES, ndim=2, d_h=d_h, h_prev=h_prev)
     r, z, n, hidden_n = gru_gates(x_t, h_prev, params)
     d_n = d_h * (1.0 - z)
     d_z = d_h * (h_prev - n)
@@ -367,8 +317,7 @@ def gru_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
 
     Same arguments and returns as ``gru_backward`` (without clipping).
     """
-    _check_options(reduction)
-    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, GRU_SHAPES)
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, shapes=GRU_SHAPES)
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
     hidden_states, outputs = gru_forward(inputs, params, h0)
@@ -476,9 +425,15 @@ def lstm_forward_batch(inputs, params, h0=None):
 
     Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
     """
-    inputs, h0 = _check_forward(inputs, params, h0, LSTM_SHAPES, ndim=3)
+    inputs, h0 = _check_forward_batch(inputs, params, h0, LSTM_SHAPES)
     states = _lstm_run(_time_major_with_ones(inputs), params, h0, lambda name, shape: np.empty(shape))[3]
     return states.transpose(1, 0, 2), read_out(states, params).transpose(1, 0, 2)
+
+
+def _check_forward_batch(inputs, params, h0, shapes):
+    """Check a batched forward's arguments; returns inputs (N, T, D) and h0 (N, H), zeros if None."""
+    inputs, h0 = check_forward(inputs, params, h0, shapes, ndim=3)
+    return inputs, np.zeros((len(inputs), params["Wh"].shape[1])) if h0 is None else h0
 
 
 def _loss_and_output_gradients(states, labels, params, reduction):
@@ -552,8 +507,7 @@ def lstm_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=N
         d_a = [d_c g i (1 - i), d_c c_{t-1} f (1 - f), d_c i (1 - g^2), d_h tanh(c_t) o (1 - o)]
         d_h_next = Wh^T d_a
     """
-    _check_options(reduction, clip_norm)
-    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, LSTM_SHAPES)
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, clip_norm, shapes=LSTM_SHAPES)
     batch_size, sequence_length, _ = inputs.shape
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((batch_size, hidden_size)) if h0 is None else h0
@@ -648,7 +602,7 @@ def gru_forward_batch(inputs, params, h0=None):
 
     Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
     """
-    inputs, h0 = _check_forward(inputs, params, h0, GRU_SHAPES, ndim=3)
+    inputs, h0 = _check_forward_batch(inputs, params, h0, GRU_SHAPES)
     states = _gru_run(_time_major_with_ones(inputs), params, h0, lambda name, shape: np.empty(shape))[2]
     return states.transpose(1, 0, 2), read_out(states, params).transpose(1, 0, 2)
 
@@ -670,8 +624,7 @@ def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
         d_a_n = d_h (1 - z) (1 - n^2);   d_a_z = d_h (h_{t-1} - n) z (1 - z);   d_a_r = d_a_n hidden_n r (1 - r)
         d_h_next = d_h z + Wh^T [d_a_r, d_a_z, d_a_n r]
     """
-    _check_options(reduction, clip_norm)
-    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, GRU_SHAPES)
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, clip_norm, shapes=GRU_SHAPES)
     batch_size, sequence_length, _ = inputs.shape
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((batch_size, hidden_size)) if h0 is None else h0

@@ -1,9 +1,8 @@
 """Matplotlib figures for the notebooks, kept apart from the math so ``import rnn_helpers``
 stays fast and the math is testable without matplotlib.
 
-Every figure takes its look from ``FIGURE_STYLE`` below, the one place it is set: sized and
-lettered for a projector (text of at least ``MINIMUM_FONT_SIZE`` points at 120 dpi), with the
-Okabe-Ito colours, which stay distinct for colour-blind readers, as the colour cycle.
+Every figure takes its look from ``FIGURE_STYLE``, set in one place: ``rnn_helpers._style`` (sizes
+for a projector, colours for colour-blind readers; see there).
 """
 
 import functools
@@ -11,75 +10,13 @@ import functools
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.text import Text
 
 from ._checks import as_float_array, check_number, check_positive_int, describe_value, expect_shape
+from ._style import COLORS, FIGURE_STYLE, MINIMUM_FONT_SIZE, StyledFigure  # noqa: F401 (exported from here)
 from .core import project_2d
-
-# Okabe & Ito (2008), "Color universal design": eight colours told apart with every common
-# colour-vision deficiency. Yellow is last: it is faint on white.
-COLORS = {
-    "blue": "#0072B2",
-    "orange": "#E69F00",
-    "green": "#009E73",
-    "vermillion": "#D55E00",
-    "sky blue": "#56B4E9",
-    "purple": "#CC79A7",
-    "black": "#000000",
-    "yellow": "#F0E442",
-}
-
-MINIMUM_FONT_SIZE = 12  # points: the smallest text that is still read from the back of a room
-
-FIGURE_STYLE = {
-    "figure.figsize": (8.0, 4.5),  # 960 x 540 pixels at 120 dpi: a 16:9 slide's width
-    "figure.dpi": 120,
-    "savefig.dpi": "figure",
-    "figure.constrained_layout.use": True,  # room for outside legends and colour bars, no overlaps
-    "font.size": 13,
-    "axes.titlesize": "large",
-    "axes.labelsize": "medium",
-    "xtick.labelsize": "medium",
-    "ytick.labelsize": "medium",
-    "legend.fontsize": "medium",
-    "figure.titlesize": "large",
-    "axes.prop_cycle": matplotlib.cycler(color=list(COLORS.values())),
-    "lines.linewidth": 2.0,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "legend.loc": "best",
-    "legend.framealpha": 0.9,
-    "image.cmap": "viridis",
-}
 
 SATURATION = 0.95  # |h| above this sits on tanh's flat part, where its slope is below 0.1
 MAX_PANELS = 10  # rows or columns of panels in one figure; more would be unreadable
-
-
-class StyledFigure(Figure):
-    """A Figure that is drawn in the collection's style.
-
-    ``new_figure`` creates it inside ``FIGURE_STYLE``, but a notebook adds legends, titles and
-    notes afterwards, when matplotlib's global settings apply again (a legend made then would be
-    10 pt). So drawing happens inside the style too, and any text still below MINIMUM_FONT_SIZE
-    is raised to it first: nothing in a figure of the collection is too small for a projector.
-    """
-
-    def __repr__(self):
-        # Notebooks show this repr under each figure; keep matplotlib's "<Figure size ...>" form.
-        return super().__repr__().replace(type(self).__name__, "Figure", 1)
-
-    def tight_layout(self, *args, **kwargs):
-        """Does nothing: constrained layout (FIGURE_STYLE) already keeps labels, legends and colour bars
-        apart, and switching to tight layout would print a warning under the figure."""
-
-    def draw(self, renderer):
-        with matplotlib.rc_context(FIGURE_STYLE):
-            for text in self.findobj(Text):
-                if text.get_fontsize() < MINIMUM_FONT_SIZE:
-                    text.set_fontsize(MINIMUM_FONT_SIZE)
-            return super().draw(renderer)
 
 
 def new_figure(nrows=1, ncols=1, **kwargs):
@@ -96,6 +33,8 @@ def new_figure(nrows=1, ncols=1, **kwargs):
 def styled(plot_function):
     """Run a plotting function inside FIGURE_STYLE, so the legends and titles it adds to a
     figure made elsewhere get the collection's sizes and colours too."""
+    if not callable(plot_function):
+        raise TypeError(f"plot_function must be a function, got {describe_value(plot_function)}")
 
     @functools.wraps(plot_function)
     def in_style(*args, **kwargs):
@@ -107,6 +46,8 @@ def styled(plot_function):
 
 def legend_outside(ax, **kwargs):
     """A legend to the right of the axes, where it cannot cover the data."""
+    if not isinstance(ax, matplotlib.axes.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {describe_value(ax)}")
     return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **kwargs)
 
 
@@ -237,7 +178,10 @@ def plot_accuracy_histogram(accuracies, chance, ax=None, title="Accuracy of untr
     check_number("chance", chance, 0, 1)
     _check_axes_and_title(ax, title)
     ax = _axes(ax)
-    counts, _, _ = ax.hist(accuracies, bins=np.linspace(0, 1, 21), color=COLORS["sky blue"], edgecolor="white")
+    # Bins of width 0.05 centred on 0, 0.05, ..., 1. An accuracy over T steps is a multiple of 1/T: for T = 5
+    # each bar then sits on the value it counts, and no multiple of 1/100 falls on a bin edge.
+    bin_edges = (np.arange(22) - 0.5) / 20
+    counts, _, _ = ax.hist(accuracies, bins=bin_edges, color=COLORS["sky blue"], edgecolor="white")
     # The marks stop at the tallest bar: the band above it is left free for the legend.
     ax.vlines(chance, 0, counts.max(), color=COLORS["black"], ls="--", label=f"chance = {chance:.0%}")
     ax.vlines(accuracies.mean(), 0, counts.max(), color=COLORS["vermillion"], label=f"mean = {accuracies.mean():.1%}")

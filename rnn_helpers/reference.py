@@ -1,8 +1,9 @@
 """The vanilla RNN written to be read: the loops and equations of notebooks 01-07, one idea per function.
 
 This is the code a stuck student opens, and the code the implementation exercises are checked
-against (``rnn_helpers.exercises.check_function``). It is plain: no argument checks, no scratch
-buffers, one step at a time. The fast path used for training and benchmarks
+against (``rnn_helpers.exercises.check_function``). It is plain: one line of argument checks at the
+top of each function (from ``rnn_helpers._checks``, so a bad argument gets a clear error), then the
+math; no scratch buffers, one step at a time. The fast path used for training and benchmarks
 (``rnn_helpers.core.rnn_forward_batch``, ``rnn_helpers.backprop.rnn_backward``) computes the same
 numbers, vectorised and reusing memory; the tests hold the two equal to 1e-12. (CS231n splits
 ``layers.py`` from ``fast_layers.py`` the same way.)
@@ -22,6 +23,8 @@ rows, so Wx x_t becomes x_t @ Wx.T: the same formula then serves one vector (D,)
 
 import numpy as np
 
+from ._checks import check_backward, check_clipping, check_forward, check_loss, check_momentum_step, check_step
+
 IGNORE = -1  # a label of -1 marks a step without a target (same value as rnn_helpers.core.IGNORE)
 
 
@@ -35,6 +38,7 @@ def rnn_step_forward(x_t, h_prev, params):
 
     Returns (h_t, y_t): new hidden state (H,) or (N, H), and output scores (O,) or (N, O).
     """
+    x_t, h_prev = check_step(params, x_t, h_prev=h_prev)  # the checks only guard the arguments; the math follows
     a_t = x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"]
     h_t = np.tanh(a_t)
     y_t = h_t @ params["Wy"].T + params["by"]
@@ -51,6 +55,7 @@ def rnn_forward(inputs, params, h0=None):
 
     Returns (hidden_states, outputs): shapes (T, H) and (T, O), or (N, T, H) and (N, T, O).
     """
+    inputs, h0 = check_forward(inputs, params, h0)
     if h0 is None:
         h0 = np.zeros(inputs.shape[:-2] + params["Wh"].shape[:1])
     h_t = h0
@@ -75,6 +80,7 @@ def softmax_cross_entropy(outputs, labels, reduction="mean"):
 
     Returns (loss, d_outputs): a float, and dL/dy shaped like outputs (zero at IGNORE steps).
     """
+    outputs, labels = check_loss(outputs, labels, reduction)
     # Subtracting each row's maximum keeps exp() finite; softmax does not change.
     shifted = outputs - outputs.max(axis=-1, keepdims=True)
     log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
@@ -105,6 +111,7 @@ def rnn_step_backward(d_y_t, d_h_next, x_t, h_prev, h_t, params):
     this step's share of the parameter gradients, a dict 'Wx' (H, D), 'Wh' (H, H), 'bx' (H,),
     'Wy' (O, H), 'by' (O,), summed over the batch.
     """
+    x_t, d_y_t, d_h_next, h_prev, h_t = check_step(params, x_t, d_y_t=d_y_t, d_h_next=d_h_next, h_prev=h_prev, h_t=h_t)
     d_h_t = d_y_t @ params["Wy"] + d_h_next  # through y_t and through a_{t+1}
     delta_t = d_h_t * (1.0 - h_t**2)  # through tanh: tanh'(a_t) = 1 - h_t^2
     d_h_prev = delta_t @ params["Wh"]
@@ -133,6 +140,7 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
 
     Returns (loss, grads): grads has the keys of params with their shapes, plus 'h0' shaped like h0.
     """
+    inputs, labels, h0 = check_backward(inputs, labels, params, h0, reduction, clip_norm)
     if h0 is None:
         h0 = np.zeros(inputs.shape[:-2] + params["Wh"].shape[:1])
     hidden_states, outputs = rnn_forward(inputs, params, h0)
@@ -162,6 +170,7 @@ def clip_gradients(grads, max_norm):
 
     Returns (clipped_grads, norm): a new dict, same keys and shapes, and ||g|| before clipping.
     """
+    grads = check_clipping(grads, max_norm)
     norm = np.sqrt(sum(np.sum(grad**2) for grad in grads.values()))
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return {name: grad * scale for name, grad in grads.items()}, float(norm)
@@ -180,6 +189,7 @@ def sgd_momentum_step(params, grads, velocity, learning_rate=0.1, momentum=0.9):
 
     Returns (new_params, new_velocity): new dicts; the arguments are not changed.
     """
+    grads, velocity = check_momentum_step(params, grads, velocity, learning_rate, momentum)
     new_velocity = {name: momentum * velocity[name] - learning_rate * grads[name] for name in params}
     new_params = {name: params[name] + new_velocity[name] for name in params}
     return new_params, new_velocity

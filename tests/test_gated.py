@@ -188,7 +188,8 @@ def test_clipping_caps_the_joint_gradient_norm(cell):
         ("gru", {"Wx": np.zeros((16, 3))}, ValueError, r"params\['Wx'\] must have 3 \* hidden_size rows"),
         ("gru", {"bhn": np.zeros(12)}, ValueError, r"params\['bhn'\] must have shape \(4,\), got \(12,\)"),
         ("gru", {"bhn": None}, ValueError, r"params is missing \['bhn'\]"),
-        ("gru", {"Wh": np.zeros((12, 4), dtype=int)}, TypeError, r"params\['Wh'\] must be a float64 NumPy array"),
+        ("gru", {"Wh": np.zeros((12, 4), dtype=int)}, TypeError,
+         r"params\['Wh'\] must be a float64 NumPy array \(parameters are updated in place\), got dtype int64"),
     ],
 )
 def test_bad_parameters_are_rejected(cell, change, error, message):
@@ -239,6 +240,11 @@ def test_bad_step_arguments_are_rejected():
                                  np.zeros((2, 4)), lstm)
     with pytest.raises(ValueError, match=r"params is missing \['bhn'\]"):
         gated.gru_step(np.zeros(3), np.zeros(4), lstm)
+    # The backward steps take a batch only: one sequence's 1-D arrays would give gradients of the wrong shape.
+    with pytest.raises(ValueError, match=r"x_t must have 2 dimension\(s\), got shape \(3,\)"):
+        gated.gru_step_backward(np.zeros(4), np.zeros(3), np.zeros(4), gru)
+    with pytest.raises(ValueError, match=r"h0 must have shape \(4,\), got \(3,\)"):
+        gated.lstm_forward(np.zeros((5, 3)), lstm, h0=np.zeros(3))
 
 
 def test_gradient_check_names_an_unknown_cell():
