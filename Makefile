@@ -1,18 +1,30 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make lab   set up the virtual environment if needed, then open the notebooks in JupyterLab
 #   make test  set up the virtual environment (and Chromium, where it can) if needed, then run every test
-# and one more for the classroom:
-#   make app   serve the hidden-state explorer alone, as a web app (Voila)
+# and extras for the classroom (docs/teaching.md), all of which work without internet:
+#   make app      serve the hidden-state explorer alone, as a web app (Voila)
+#   make student  write the student edition to student/: solutions replaced by stubs, outputs cleared
+#   make slides   one reveal.js deck per notebook in build/slides/
+#   make site     the whole collection as a static website in build/site/_build/html/
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 # The torch comparison tests need torch (CPU build, ~200 MB); TORCH=0 skips installing it and those
 # tests skip themselves.
 TORCH ?= 1
+# Where `make lab` and `make app` listen (on 127.0.0.1 only): `make lab LAB_PORT=9999` to change.
+LAB_PORT ?= 8888
+APP_PORT ?= 8866
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# JupyterLab settings for this collection (binder/lab-settings/overrides.json): no "news" prompt, no
+# update check, the same as on Binder.
+LAB_SETTINGS := --LabApp.app_settings_dir=$(CURDIR)/binder/lab-settings
+# reveal.js, require.js, jQuery and MathJax for the offline slides and site, from package-lock.json.
+NODE_ASSETS := node_modules/.installed
 
-.PHONY: setup setup-test lab app test lint chromium execute navigation benchmark
+.PHONY: setup setup-test lab app student test test-other-cpus lint chromium execute navigation benchmark \
+	classroom-assets slides site
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -28,11 +40,20 @@ $(VENV)/.installed-torch: requirements-bench.txt | $(INSTALLED)
 
 setup-test: setup $(if $(filter 1,$(TORCH)),$(VENV)/.installed-torch,)
 
+# JupyterLab listens on localhost only and asks for its token (printed in the address), by default.
 lab: setup
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/
 
+# Loopback only, behind a fresh token (printed in the address to open); kernel connection files go to the
+# user's Jupyter runtime folder, not /tmp.
 app: setup
-	$(VENV)/bin/voila apps/explorer.ipynb
+	runtime="$$($(VENV)/bin/jupyter --runtime-dir)" && mkdir -p "$$runtime" && \
+	$(VENV)/bin/voila --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --token --no-browser \
+		--Voila.connection_dir_root="$$runtime" apps/explorer.ipynb
+
+# notebooks/ is the teacher's edition; student/ is generated from it (never edit it by hand).
+student: setup
+	$(PYTHON) scripts/make_student_edition.py
 
 lint: setup-test
 	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts benchmarks apps
@@ -48,15 +69,57 @@ chromium:
 		echo "No Chromium at /usr/bin/chromium: the browser tests will skip (sudo apt-get install chromium)"; \
 	fi
 
-test: lint chromium
+# npm installs the exact versions of package-lock.json into node_modules/ (npm comes with Node.js;
+# installed with apt when we run as root and it is missing).
+$(NODE_ASSETS): package.json package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+classroom-assets: $(NODE_ASSETS)
+
+slides: setup classroom-assets
+	$(PYTHON) scripts/build_slides.py
+	@echo "Open the decks through a local server (no internet needed):"
+	@echo "  $(PYTHON) -m http.server --bind 127.0.0.1 --directory build/slides 8000   then http://127.0.0.1:8000/"
+
+site: setup classroom-assets
+	$(PYTHON) scripts/build_site.py
+	@echo "Open build/site/_build/html/index.html, or serve it: $(PYTHON) -m http.server --directory build/site/_build/html"
+
+# nbval again under two simulated other CPUs, to show that the stored outputs hold on any computer:
+# numpy's dispatch capped at AVX2 (X86_V3), and numpy's baseline code only with one BLAS thread. Names
+# from numpy._core._multiarray_umath.__cpu_dispatch__; disabling one the CPU lacks is harmless.
+# (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are left as the machine sets them.)
+CPU_PROFILE_AVX2 := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4"
+CPU_PROFILE_BASELINE := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4 X86_V3" OPENBLAS_NUM_THREADS=1
+
+# The tests build the decks and the site themselves (tests/test_slides_and_site.py).
+test: lint chromium classroom-assets
 	$(PYTHON) -m pytest
+	$(MAKE) --no-print-directory test-other-cpus
+
+# The two profiles run side by side, one per core; each prints its own summary.
+test-other-cpus: setup
+	@echo "nbval under simulated other CPUs: [$(CPU_PROFILE_AVX2)] and [$(CPU_PROFILE_BASELINE)]"
+	@$(CPU_PROFILE_AVX2) $(PYTHON) -m pytest -q notebooks > .nbval-avx2.log 2>&1 & avx2=$$!; \
+	$(CPU_PROFILE_BASELINE) $(PYTHON) -m pytest -q notebooks > .nbval-baseline.log 2>&1; baseline=$$?; \
+	wait $$avx2; avx2=$$?; \
+	echo "--- nbval, numpy dispatch up to AVX2:"; tail -n 15 .nbval-avx2.log; \
+	echo "--- nbval, numpy baseline code, one BLAS thread:"; tail -n 15 .nbval-baseline.log; \
+	rm -f .nbval-avx2.log .nbval-baseline.log; \
+	test $$avx2 -eq 0 && test $$baseline -eq 0
 
 # For authors: re-run every notebook top to bottom in a fresh kernel and store the outputs.
 execute: setup navigation
 	$(PYTHON) scripts/execute_notebooks.py
+	$(PYTHON) scripts/slide_metadata.py
 
+# Navigation links and slide types (the slide rules look at outputs too, so execute reruns them).
 navigation: setup
 	$(PYTHON) scripts/update_navigation.py
+	$(PYTHON) scripts/slide_metadata.py
 
 # Time forward + backward against PyTorch autograd (prints the table of issue 4).
 benchmark: setup $(VENV)/.installed-torch

@@ -19,12 +19,18 @@ import numbers
 
 import numpy as np
 
-PARAM_NAMES = ("Wx", "Wh", "Wy", "bx", "by")
+# The vanilla RNN's parameters and their shapes (see check_params for the size letters).
+RNN_SHAPES = {"Wx": ("H", "D"), "Wh": ("H", "H"), "Wy": ("O", "H"), "bx": ("H",), "by": ("O",)}
+PARAM_NAMES = tuple(RNN_SHAPES)
 IGNORE = -1  # label value for a step that has no target: skipped by the loss and by accuracy
 # The largest array (in entries) that size arguments may ask for: 80 MB of float64, a hundred times
 # the notebooks' largest (2000 sequences of 50 steps).
 MAX_ENTRIES = 10_000_000
 MAX_SEED = 2**32 - 1  # np.random.RandomState accepts seeds in [0, 2**32 - 1]
+MAX_LEARNING_RATE = 1000.0  # far above any step that trains these networks: a larger one is a typo
+REDUCTIONS = ("mean", "sum")  # how a loss combines its steps: their mean (over labelled steps) or their sum
+# The size of a step argument's last axis, by the argument's name (see check_step); any other is a state (H).
+STEP_SIZES = {"x_t": "D", "d_y_t": "O"}
 
 
 def describe_value(value):
@@ -147,19 +153,156 @@ def check_param_dict(params, ndims=None, name="params"):
         as_float_array(label, value, ndim)
 
 
-def check_params(params):
-    """Check the five RNN parameters for types, finiteness and consistent shapes.
+def check_params(params, shapes=RNN_SHAPES):
+    """Check a cell's parameters for keys, types, finiteness and consistent shapes.
+
+    ``shapes`` maps each parameter name to its shape, written with the sizes D (input), H (hidden)
+    and O (output), and a gate count in front where several gates' weights are stacked: the
+    vanilla RNN's ``RNN_SHAPES`` (the default), or an LSTM's ``{"Wx": ("4H", "D"), ...}``. The input and
+    hidden sizes are read from params['Wx'], the output size from params['Wy'].
 
     Returns ``(input_size, hidden_size, output_size)``.
     """
-    check_param_dict(params, {"Wx": 2, "Wh": 2, "Wy": 2, "bx": 1, "by": 1})
-    hidden_size, input_size = params["Wx"].shape
-    output_size = params["Wy"].shape[0]
-    expect_shape("params['Wh']", params["Wh"], (hidden_size, hidden_size))
-    expect_shape("params['Wy']", params["Wy"], (output_size, hidden_size))
-    expect_shape("params['bx']", params["bx"], (hidden_size,))
-    expect_shape("params['by']", params["by"], (output_size,))
-    return input_size, hidden_size, output_size
+    check_param_dict(params, {name: len(symbols) for name, symbols in shapes.items()})
+    Wx, Wy = params["Wx"], params["Wy"]
+    gates = _size_factor(shapes["Wx"][0])
+    if Wx.shape[0] % gates:
+        raise ValueError(f"params['Wx'] must have {gates} * hidden_size rows (one block per gate), "
+                         f"got shape {Wx.shape}")
+    sizes = {"D": Wx.shape[1], "H": Wx.shape[0] // gates, "O": Wy.shape[0]}
+    for name, symbols in shapes.items():
+        expect_shape(f"params['{name}']", params[name], param_shape(symbols, sizes))
+    return sizes["D"], sizes["H"], sizes["O"]
+
+
+def param_shape(symbols, sizes):
+    """A parameter's shape from its size symbols (see ``check_params``), e.g. ("4H", "D") -> (4 * H, D).
+
+    ``sizes`` maps "D", "H" and "O" to the input, hidden and output sizes.
+    """
+    return tuple(_size_factor(symbol) * sizes[symbol[-1]] for symbol in symbols)
+
+
+def _size_factor(symbol):
+    """The gate count in front of a size symbol: 4 for "4H", 1 for "H"."""
+    return int(symbol[:-1] or 1)
+
+
+def check_step(params, x_t, shapes=RNN_SHAPES, ndim=(1, 2), **arrays):
+    """Check the arguments of one step of a cell; return x_t and ``arrays`` as float64 arrays, in that order.
+
+    - params: the cell's parameters, checked against ``shapes`` (see ``check_params``)
+    - x_t: the step's input, (D,) for one sequence or (N, D) for a batch (``ndim``: the allowed numbers
+      of dimensions)
+    - arrays: the step's other arrays by name, each with x_t's leading shape: d_y_t (an output gradient)
+      ends in O, every other one (a state or a state's gradient) in H
+    """
+    input_size, hidden_size, output_size = check_params(params, shapes)
+    sizes = {"D": input_size, "H": hidden_size, "O": output_size}
+    x_t = as_float_array("x_t", x_t, ndim)
+    expect_shape("x_t", x_t, x_t.shape[:-1] + (input_size,))
+    checked = [x_t]
+    for name, value in arrays.items():
+        array = as_float_array(name, value, x_t.ndim)
+        expect_shape(name, array, x_t.shape[:-1] + (sizes[STEP_SIZES.get(name, "H")],))
+        checked.append(array)
+    return tuple(checked)
+
+
+def check_forward(inputs, params, h0, shapes=RNN_SHAPES, ndim=(2, 3)):
+    """Check the arguments of a forward pass; return (inputs, h0) as float64 arrays (h0 None stays None).
+
+    - inputs: (T, D) for one sequence or (N, T, D) for a batch (``ndim``: the allowed numbers of dimensions)
+    - params: the cell's parameters, checked against ``shapes`` (see ``check_params``)
+    - h0: None (zeros) or the initial hidden state, (H,) or (N, H): inputs' leading shape
+    """
+    input_size, hidden_size, _ = check_params(params, shapes)
+    inputs = as_float_array("inputs", inputs, ndim)
+    expect_shape("inputs", inputs, inputs.shape[:-1] + (input_size,))
+    if h0 is not None:
+        h0 = as_float_array("h0", h0, inputs.ndim - 1)
+        expect_shape("h0", h0, inputs.shape[:-2] + (hidden_size,))
+    return inputs, h0
+
+
+def check_backward(inputs, labels, params, h0, reduction="mean", clip_norm=None, shapes=RNN_SHAPES):
+    """Check the arguments of a loss or a backward pass; return (inputs, labels, h0) as arrays.
+
+    inputs, params and h0 as in ``check_forward``; labels: class indices of inputs' leading shape, (T,)
+    or (N, T), each in [0, O) or IGNORE; reduction: one of REDUCTIONS; clip_norm: None or a positive number.
+    """
+    check_choice("reduction", reduction, REDUCTIONS)
+    if clip_norm is not None:
+        check_number("clip_norm", clip_norm, 0, low_open=True)
+    inputs, h0 = check_forward(inputs, params, h0, shapes)
+    labels = as_label_array("labels", labels, inputs.ndim - 1, params["Wy"].shape[0], allow_ignore=True)
+    expect_shape("labels", labels, inputs.shape[:-1])
+    return inputs, labels, h0
+
+
+def check_loss(outputs, labels, reduction):
+    """Check a softmax cross-entropy's arguments; return (outputs, labels) as arrays.
+
+    - outputs: scores of any shape (..., O), at least one dimension (the classes)
+    - labels: class indices of shape (...), each in [0, O) or IGNORE, at least one not IGNORE
+    - reduction: one of REDUCTIONS
+    """
+    check_choice("reduction", reduction, REDUCTIONS)
+    outputs = as_float_array("outputs", outputs, None)
+    if outputs.ndim == 0:
+        raise ValueError("outputs must have at least 1 dimension (the classes), got shape ()")
+    labels = as_label_array("labels", labels, None, outputs.shape[-1], allow_ignore=True)
+    if labels.shape != outputs.shape[:-1]:
+        raise ValueError(f"labels must have the shape of outputs without its last axis (the classes), "
+                         f"{outputs.shape[:-1]}, got {labels.shape}")
+    return outputs, labels
+
+
+def check_grads(grads, finite=True):
+    """Check a dict of gradient arrays (any keys, at least one; any shapes) and return it with float64 arrays.
+
+    ``finite=False`` leaves NaN and inf to the caller (who may find them faster, e.g. through a norm).
+    """
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict of gradient arrays, got {describe_value(grads)}")
+    if not grads:
+        raise ValueError("grads must hold at least one gradient array, got an empty dict")
+    return {name: as_float_array(f"grads[{name!r}]", g, None, finite=finite) for name, g in grads.items()}
+
+
+def check_clipping(grads, max_norm, finite=True):
+    """Check the arguments of gradient clipping: ``grads`` as in ``check_grads``, ``max_norm`` a positive
+    number. Returns grads with float64 arrays."""
+    check_number("max_norm", max_norm, 0, low_open=True)
+    return check_grads(grads, finite)
+
+
+def check_like_params(name, arrays, params):
+    """Check a dict with exactly the keys of the (checked) ``params``, each a finite array of its parameter's
+    shape, e.g. gradients; returns it with float64 arrays."""
+    check_keys(name, arrays, params)
+    checked = {}
+    for key, param in params.items():
+        checked[key] = as_float_array(f"{name}[{key!r}]", arrays[key], param.ndim)
+        expect_shape(f"{name}[{key!r}]", checked[key], param.shape)
+    return checked
+
+
+def check_momentum(learning_rate, momentum):
+    """Raise unless learning_rate is in (0, MAX_LEARNING_RATE] and momentum in [0, 1)."""
+    check_number("learning_rate", learning_rate, 0, MAX_LEARNING_RATE, low_open=True)
+    check_number("momentum", momentum, 0, 1, high_open=True)
+
+
+def check_momentum_step(params, grads, velocity, learning_rate, momentum):
+    """Check the arguments of one SGD-with-momentum step: params a dict of float64 arrays, grads and velocity
+    dicts like params (see ``check_like_params``), learning_rate and momentum as in ``check_momentum``.
+
+    Returns (grads, velocity) with float64 arrays.
+    """
+    check_param_dict(params)
+    check_momentum(learning_rate, momentum)
+    return check_like_params("grads", grads, params), check_like_params("velocity", velocity, params)
 
 
 def check_data(name, data):

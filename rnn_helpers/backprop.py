@@ -17,19 +17,18 @@ import threading
 import numpy as np
 
 from ._checks import (
-    PARAM_NAMES,
+    RNN_SHAPES,
     as_float_array,
-    as_label_array,
-    check_choice,
+    check_backward,
+    check_clipping,
+    check_grads,
+    check_loss,
     check_number,
-    check_params,
     check_positive_int,
     describe_value,
-    expect_shape,
 )
 from .core import IGNORE, recurrence_in_place, rnn_forward_batch
 
-REDUCTIONS = ("mean", "sum")
 # numerical_gradient calls its function twice per entry: more entries than this would run for hours.
 MAX_NUMERICAL_ENTRIES = 100_000
 
@@ -51,17 +50,13 @@ def _scratch_array(name, shape):
     return array
 
 
-def _as_batch(inputs, labels, params, h0):
-    """Check the arguments and return them with a batch axis: (N, T, D), (N, T), (N, H) or None."""
-    input_size, hidden_size, output_size = check_params(params)
-    inputs = as_float_array("inputs", inputs, (2, 3))
+def _as_batch(inputs, labels, params, h0, reduction="mean", clip_norm=None, shapes=RNN_SHAPES):
+    """Check the arguments (see ``_checks.check_backward``) and return inputs, labels and h0 with a batch
+    axis, (N, T, D), (N, T), (N, H) or None, and whether they were one sequence.
+
+    ``shapes``: the cell's parameter shapes (see ``_checks.check_params``)."""
+    inputs, labels, h0 = check_backward(inputs, labels, params, h0, reduction, clip_norm, shapes)
     single = inputs.ndim == 2
-    labels = as_label_array("labels", labels, inputs.ndim - 1, output_size, allow_ignore=True)
-    expect_shape("labels", labels, inputs.shape[:-1])
-    expect_shape("inputs", inputs, inputs.shape[:-1] + (input_size,))
-    if h0 is not None:
-        h0 = as_float_array("h0", h0, 1 if single else 2)
-        expect_shape("h0", h0, inputs.shape[:-2] + (hidden_size,))
     if single:
         return inputs[None], labels[None], None if h0 is None else h0[None], True
     return inputs, labels, h0, False
@@ -77,14 +72,7 @@ def softmax_cross_entropy(outputs, labels, reduction="mean"):
 
     Returns (loss, d_outputs) with d_outputs shaped like outputs.
     """
-    check_choice("reduction", reduction, REDUCTIONS)
-    outputs = as_float_array("outputs", outputs, None)
-    if outputs.ndim == 0:
-        raise ValueError("outputs must have at least 1 dimension (the classes), got shape ()")
-    labels = as_label_array("labels", labels, None, outputs.shape[-1], allow_ignore=True)
-    if labels.shape != outputs.shape[:-1]:
-        raise ValueError(f"labels must have the shape of outputs without its last axis (the classes), "
-                         f"{outputs.shape[:-1]}, got {labels.shape}")
+    outputs, labels = check_loss(outputs, labels, reduction)
     num_classes = outputs.shape[-1]
     # Class-major scores, shape (O, M) for M steps: see _softmax_cross_entropy_class_major.
     loss, d_scores = _softmax_cross_entropy_class_major(outputs.reshape(-1, num_classes).T.copy(),
@@ -121,18 +109,6 @@ def _softmax_cross_entropy_class_major(scores, labels, reduction):
     return float(loss), probabilities
 
 
-def _as_grads(grads):
-    """Check a dict of gradient arrays (any shapes) and return it with float64 arrays.
-
-    Finiteness is checked through the norm (see ``_finite_norm``), which is computed anyway.
-    """
-    if not isinstance(grads, dict):
-        raise TypeError(f"grads must be a dict of gradient arrays, got {describe_value(grads)}")
-    if not grads:
-        raise ValueError("grads must hold at least one gradient array, got an empty dict")
-    return {name: as_float_array(f"grads[{name!r}]", g, None, finite=False) for name, g in grads.items()}
-
-
 def _joint_norm(grads):
     """sqrt of the sum of every squared entry; no checks (NaN or inf when an entry is, or when it overflows)."""
     with np.errstate(over="ignore", invalid="ignore"):  # callers test the result with np.isfinite
@@ -144,8 +120,7 @@ def _finite_norm(grads):
     norm = _joint_norm(grads)
     if np.isfinite(norm):
         return norm
-    for name, g in grads.items():
-        as_float_array(f"grads[{name!r}]", g, None)  # raises for the first array with NaN or inf
+    check_grads(grads)  # raises for the first array with NaN or inf
     # Every entry is finite but the sum of squares overflowed: divide by the largest entry first.
     largest = max(float(np.abs(g).max()) for g in grads.values())
     return largest * _joint_norm({name: g / largest for name, g in grads.items()})
@@ -162,7 +137,7 @@ def gradient_norm(grads):
 
     - grads: dict of finite arrays (any shapes)
     """
-    return _finite_norm(_as_grads(grads))
+    return _finite_norm(check_grads(grads, finite=False))  # finiteness: through the norm
 
 
 def clip_gradients(grads, max_norm):
@@ -173,8 +148,7 @@ def clip_gradients(grads, max_norm):
 
     Returns (clipped_grads, norm_before_clipping).
     """
-    check_number("max_norm", max_norm, 0, low_open=True)
-    grads = _as_grads(grads)
+    grads = check_clipping(grads, max_norm, finite=False)  # finiteness: through the norm
     norm = _finite_norm(grads)
     return _scaled_to(grads, norm, max_norm), norm
 
@@ -193,10 +167,7 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     Returns (loss, grads): grads has the keys of params with their shapes, plus 'h0' shaped like h0
     ((H,) or (N, H)).
     """
-    check_choice("reduction", reduction, REDUCTIONS)
-    if clip_norm is not None:
-        check_number("clip_norm", clip_norm, 0, low_open=True)
-    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0)
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, clip_norm)
     batch_size, sequence_length, input_size = inputs.shape
     hidden_size = params["Wh"].shape[0]
     if h0 is None:
@@ -249,8 +220,7 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
 
 def rnn_loss(inputs, labels, params, h0=None, reduction="mean"):
     """The loss alone (forward pass only); same arguments as ``rnn_backward``."""
-    check_choice("reduction", reduction, REDUCTIONS)
-    inputs, labels, h0, _ = _as_batch(inputs, labels, params, h0)
+    inputs, labels, h0, _ = _as_batch(inputs, labels, params, h0, reduction)
     return softmax_cross_entropy(rnn_forward_batch(inputs, params, h0=h0)[1], labels, reduction)[0]
 
 
@@ -296,22 +266,24 @@ def relative_error(analytic, numeric):
     return 0.0 if denominator == 0 else float(np.linalg.norm(analytic - numeric) / denominator)
 
 
-def gradient_check(inputs, labels, params, h0=None, epsilon=1e-5):
-    """Compare ``rnn_backward``'s gradients with central differences, parameter by parameter.
+def gradient_check(inputs, labels, params, h0=None, epsilon=1e-5, cell="rnn"):
+    """Compare a cell's backward pass with central differences, parameter by parameter.
 
-    Same inputs as ``rnn_backward`` (without clipping). Returns a dict mapping each of
-    'Wx', 'Wh', 'Wy', 'bx', 'by', 'h0' to the relative error (see ``relative_error``); in float64
-    a correct backward pass gives errors around 1e-9 or smaller.
+    Same inputs as ``rnn_backward`` (without clipping); ``cell`` names the cell ``params`` belong to,
+    "rnn", "lstm" or "gru" (see ``rnn_helpers.cells``). Returns a dict mapping each parameter name
+    and 'h0' to the relative error (see ``relative_error``); in float64 a correct backward pass gives
+    errors around 1e-9 or smaller.
     """
+    from .cells import get_cell  # imported here: cells imports this module
+
     check_number("epsilon", epsilon, 0, 1, low_open=True)
-    _, input_labels, _, single = _as_batch(inputs, labels, params, h0)
-    params = {name: np.array(params[name], dtype=np.float64) for name in PARAM_NAMES}
-    hidden_shape = (params["Wh"].shape[0],) if single else (input_labels.shape[0], params["Wh"].shape[0])
-    h0 = np.zeros(hidden_shape) if h0 is None else np.array(h0, dtype=np.float64)
-    _, grads = rnn_backward(inputs, labels, params, h0=h0)
+    backward = get_cell(cell).backward
+    _, grads = backward(inputs, labels, params, h0=h0)  # checks every argument first
+    params = {name: np.array(params[name], dtype=np.float64) for name in get_cell(cell).param_names}
+    h0 = np.zeros(grads["h0"].shape) if h0 is None else np.array(h0, dtype=np.float64)
     errors = {}
     for name, array in [*params.items(), ("h0", h0)]:
-        numeric = numerical_gradient(lambda: rnn_loss(inputs, labels, params, h0=h0), array, epsilon)
+        numeric = numerical_gradient(lambda: backward(inputs, labels, params, h0=h0)[0], array, epsilon)
         errors[name] = relative_error(grads[name], numeric)
     return errors
 

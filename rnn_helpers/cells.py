@@ -1,7 +1,7 @@
 """The recurrent cells the training loop and the gradient check know, by name.
 
-``get_cell("rnn")`` returns the vanilla RNN's functions; gated cells ("lstm", "gru") register
-theirs in ``CELLS`` with the same interface, so ``train``, ``evaluate`` and ``gradient_check`` take
+``get_cell("rnn")`` returns the vanilla RNN's functions; the gated cells ("lstm", "gru", from
+``rnn_helpers.gated``) have the same interface, so ``train``, ``evaluate`` and ``gradient_check`` take
 ``cell="rnn" | "lstm" | "gru"`` and work the same way for every cell.
 """
 
@@ -11,6 +11,16 @@ from dataclasses import dataclass
 from ._checks import PARAM_NAMES, check_choice, describe_value
 from .backprop import rnn_backward
 from .core import init_params, rnn_forward_batch
+from .gated import (
+    GRU_SHAPES,
+    LSTM_SHAPES,
+    gru_backward,
+    gru_forward_batch,
+    init_gru_params,
+    init_lstm_params,
+    lstm_backward,
+    lstm_forward_batch,
+)
 
 
 @dataclass(frozen=True)
@@ -42,10 +52,12 @@ class Cell:
 
 CELLS = {
     "rnn": Cell("rnn", PARAM_NAMES, init_params, rnn_forward_batch, rnn_backward),
+    "lstm": Cell("lstm", tuple(LSTM_SHAPES), init_lstm_params, lstm_forward_batch, lstm_backward),
+    "gru": Cell("gru", tuple(GRU_SHAPES), init_gru_params, gru_forward_batch, gru_backward),
 }
 
 
 def get_cell(name):
-    """The ``Cell`` registered under ``name`` ("rnn", and the gated cells once registered)."""
+    """The ``Cell`` registered under ``name``: "rnn", "lstm" or "gru"."""
     check_choice("cell name", name, sorted(CELLS))
     return CELLS[name]

@@ -18,9 +18,10 @@ from ._checks import (
     as_float_array,
     as_label_array,
     check_entries,
+    check_forward,
     check_number,
-    check_params,
     check_positive_int,
+    check_step,
     describe_value,
     expect_shape,
 )
@@ -105,23 +106,11 @@ def rnn_step(x_t, h_prev, params):
 
     Returns (h_t, y_t): new hidden state (H,) or (N, H), and output (O,) or (N, O).
     """
-    input_size, hidden_size, _ = check_params(params)
-    x_t = as_float_array("x_t", x_t, (1, 2))
-    h_prev = as_float_array("h_prev", h_prev, x_t.ndim)
-    expect_shape("x_t", x_t, x_t.shape[:-1] + (input_size,))
-    expect_shape("h_prev", h_prev, x_t.shape[:-1] + (hidden_size,))
+    x_t, h_prev = check_step(params, x_t, h_prev=h_prev)
     # Row-vector form: x @ Wx.T is Wx x for every row at once.
     h_t = np.tanh(x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"])
     y_t = h_t @ params["Wy"].T + params["by"]
     return h_t, y_t
-
-
-def _initial_state(h0, leading_shape, hidden_size):
-    if h0 is None:
-        return np.zeros(leading_shape + (hidden_size,))
-    h0 = as_float_array("h0", h0, len(leading_shape) + 1)
-    expect_shape("h0", h0, leading_shape + (hidden_size,))
-    return h0
 
 
 def rnn_forward(inputs, params, h0=None):
@@ -134,10 +123,8 @@ def rnn_forward(inputs, params, h0=None):
 
     Returns (hidden_states, outputs) with shapes (T, H) and (T, O).
     """
-    input_size, hidden_size, _ = check_params(params)
-    inputs = as_float_array("inputs", inputs, 2)
-    expect_shape("inputs", inputs, (inputs.shape[0], input_size))
-    h = _initial_state(h0, (), hidden_size)
+    inputs, h0 = check_forward(inputs, params, h0, ndim=2)
+    h = np.zeros(params["Wh"].shape[0]) if h0 is None else h0
     hidden_states, outputs = [], []
     for x_t in inputs:
         h, y = rnn_step(x_t, h, params)
@@ -156,11 +143,10 @@ def rnn_forward_batch(inputs, params, h0=None):
 
     Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
     """
-    input_size, hidden_size, output_size = check_params(params)
-    inputs = as_float_array("inputs", inputs, 3)
-    batch_size, sequence_length, _ = inputs.shape
-    expect_shape("inputs", inputs, (batch_size, sequence_length, input_size))
-    h0 = _initial_state(h0, (batch_size,), hidden_size)
+    inputs, h0 = check_forward(inputs, params, h0, ndim=3)
+    batch_size, sequence_length, input_size = inputs.shape
+    if h0 is None:
+        h0 = np.zeros((batch_size, params["Wh"].shape[0]))
     # The input term Wx x_t + bx does not depend on h, so compute it for every step at once, as
     # one 2-D product (one BLAS call; a 3-D product would loop over the steps).
     time_major_inputs = inputs.transpose(1, 0, 2).reshape(-1, input_size)

@@ -1,18 +1,19 @@
 """Matplotlib figures for the notebooks, kept apart from the math so ``import rnn_helpers``
 stays fast and the math is testable without matplotlib.
 
-Every figure takes its size and resolution from ``FIGURE_STYLE`` below (the one place they are
-set), so the notebooks' figures look the same on every machine and nbval sees the same output.
+Every figure takes its look from ``FIGURE_STYLE``, set in one place: ``rnn_helpers._style`` (sizes
+for a projector, colours for colour-blind readers; see there).
 """
+
+import functools
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ._checks import as_float_array, check_number, check_positive_int, describe_value, expect_shape
+from ._style import COLORS, FIGURE_STYLE, MINIMUM_FONT_SIZE, StyledFigure  # noqa: F401 (exported from here)
 from .core import project_2d
-
-FIGURE_STYLE = {"figure.figsize": (9.0, 3.2), "figure.dpi": 80, "axes.grid": True, "grid.alpha": 0.3}
 
 SATURATION = 0.95  # |h| above this sits on tanh's flat part, where its slope is below 0.1
 MAX_PANELS = 10  # rows or columns of panels in one figure; more would be unreadable
@@ -21,12 +22,33 @@ MAX_PANELS = 10  # rows or columns of panels in one figure; more would be unread
 def new_figure(nrows=1, ncols=1, **kwargs):
     """``plt.subplots`` in the collection's style (``FIGURE_STYLE``): returns (figure, axes).
 
-    Notebooks make their own figures with this, so every figure's size comes from one place.
+    Notebooks make their own figures with this, so every figure's look comes from one place.
     """
     check_positive_int("nrows", nrows, maximum=MAX_PANELS)
     check_positive_int("ncols", ncols, maximum=MAX_PANELS)
     with matplotlib.rc_context(FIGURE_STYLE):
-        return plt.subplots(nrows, ncols, **kwargs)
+        return plt.subplots(nrows, ncols, FigureClass=StyledFigure, **kwargs)
+
+
+def styled(plot_function):
+    """Run a plotting function inside FIGURE_STYLE, so the legends and titles it adds to a
+    figure made elsewhere get the collection's sizes and colours too."""
+    if not callable(plot_function):
+        raise TypeError(f"plot_function must be a function, got {describe_value(plot_function)}")
+
+    @functools.wraps(plot_function)
+    def in_style(*args, **kwargs):
+        with matplotlib.rc_context(FIGURE_STYLE):
+            return plot_function(*args, **kwargs)
+
+    return in_style
+
+
+def legend_outside(ax, **kwargs):
+    """A legend to the right of the axes, where it cannot cover the data."""
+    if not isinstance(ax, matplotlib.axes.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {describe_value(ax)}")
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **kwargs)
 
 
 def _axes(ax):
@@ -42,6 +64,7 @@ def _check_axes_and_title(ax, title, title_may_be_none=False):
                         f"{describe_value(title)}")
 
 
+@styled
 def plot_hidden_units(hidden_states, ax=None, title="Hidden units over time"):
     """One line per hidden unit against the time step, with tanh's saturated bands shaded.
 
@@ -54,15 +77,16 @@ def plot_hidden_units(hidden_states, ax=None, title="Hidden units over time"):
     ax = _axes(ax)
     steps = np.arange(1, hidden_states.shape[0] + 1)
     for unit in range(hidden_states.shape[1]):
-        ax.plot(steps, hidden_states[:, unit], marker="o" if len(steps) <= 20 else None, ms=4, label=f"h[{unit}]")
+        ax.plot(steps, hidden_states[:, unit], marker="o" if len(steps) <= 20 else None, ms=5, label=f"h[{unit}]")
     for edge in (SATURATION, -SATURATION):
         ax.axhspan(edge, np.sign(edge) * 1.05, color="grey", alpha=0.15, lw=0)
-    ax.set(xlabel="time step t", ylabel="$h_t$", ylim=(-1.05, 1.05), title=title)
+    ax.set(xlabel="time step t", ylabel="$h_t$ (tanh units)", ylim=(-1.05, 1.05), title=title)
     if hidden_states.shape[1] <= 8:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+        legend_outside(ax)
     return ax
 
 
+@styled
 def plot_hidden_heatmap(hidden_states, ax=None, title="Hidden units x time"):
     """Heatmap of the hidden state: rows are units, columns are time steps, colour in [-1, 1].
 
@@ -77,18 +101,21 @@ def plot_hidden_heatmap(hidden_states, ax=None, title="Hidden units x time"):
     image = ax.imshow(
         hidden_states.T,
         aspect="auto",
-        cmap="RdBu_r",
+        cmap="RdBu_r",  # diverging red-blue: readable with red-green colour blindness
         vmin=-1,
         vmax=1,
         interpolation="nearest",
         extent=(0.5, sequence_length + 0.5, hidden_size - 0.5, -0.5),
     )
-    ax.figure.colorbar(image, ax=ax, label="$h$")
+    ax.figure.colorbar(image, ax=ax, label="$h$ (tanh units)")
     ax.set(xlabel="time step t", ylabel="hidden unit", title=title)
+    if hidden_size <= 8:
+        ax.set_yticks(range(hidden_size))
     ax.grid(False)
     return ax
 
 
+@styled
 def plot_trajectory_2d(hidden_states, ax=None, title="Trajectory in 2-D (PCA)"):
     """The hidden-state trajectory projected on its two principal components, coloured by time.
 
@@ -100,9 +127,9 @@ def plot_trajectory_2d(hidden_states, ax=None, title="Trajectory in 2-D (PCA)"):
     coordinates, explained = project_2d(hidden_states)
     ax = _axes(ax)
     steps = np.arange(1, len(coordinates) + 1)
-    ax.plot(coordinates[:, 0], coordinates[:, 1], color="lightgrey", zorder=1)
-    points = ax.scatter(coordinates[:, 0], coordinates[:, 1], c=steps, cmap="viridis", zorder=2, s=25)
-    ax.annotate("start", coordinates[0], textcoords="offset points", xytext=(5, 5))
+    ax.plot(coordinates[:, 0], coordinates[:, 1], color="lightgrey", lw=1.5, zorder=1)
+    points = ax.scatter(coordinates[:, 0], coordinates[:, 1], c=steps, cmap="viridis", zorder=2, s=36)
+    ax.annotate("start", coordinates[0], textcoords="offset points", xytext=(6, 6))
     ax.figure.colorbar(points, ax=ax, label="time step t")
     ax.set(
         xlabel=f"PC 1 ({explained[0]:.0%} of variance)",
@@ -112,8 +139,10 @@ def plot_trajectory_2d(hidden_states, ax=None, title="Trajectory in 2-D (PCA)"):
     return ax
 
 
+@styled
 def plot_hidden_overview(hidden_states, title=None):
-    """The three views side by side: units over time, heatmap, 2-D trajectory.
+    """The three views: units over time above the heatmap (sharing the time axis), the 2-D
+    trajectory beside them, large enough to read each on a projector.
 
     - hidden_states: shape (T, H)
 
@@ -121,16 +150,20 @@ def plot_hidden_overview(hidden_states, title=None):
     """
     as_float_array("hidden_states", hidden_states, 2)
     _check_axes_and_title(None, title, title_may_be_none=True)
-    figure, axes = new_figure(1, 3, figsize=(FIGURE_STYLE["figure.figsize"][0] * 1.5, 3.4))
-    plot_hidden_units(hidden_states, ax=axes[0])
-    plot_hidden_heatmap(hidden_states, ax=axes[1])
-    plot_trajectory_2d(hidden_states, ax=axes[2])
+    figure = plt.figure(FigureClass=StyledFigure, figsize=(12.0, 6.5))
+    grid = figure.add_gridspec(2, 2, width_ratios=(1.6, 1.0))
+    units_ax = figure.add_subplot(grid[0, 0])
+    heatmap_ax = figure.add_subplot(grid[1, 0], sharex=units_ax)
+    trajectory_ax = figure.add_subplot(grid[:, 1])
+    plot_hidden_units(hidden_states, ax=units_ax)
+    plot_hidden_heatmap(hidden_states, ax=heatmap_ax)
+    plot_trajectory_2d(hidden_states, ax=trajectory_ax)
     if title:
         figure.suptitle(title)
-    figure.tight_layout()
     return figure
 
 
+@styled
 def plot_accuracy_histogram(accuracies, chance, ax=None, title="Accuracy of untrained RNNs"):
     """Histogram of accuracies with the chance level marked.
 
@@ -145,14 +178,20 @@ def plot_accuracy_histogram(accuracies, chance, ax=None, title="Accuracy of untr
     check_number("chance", chance, 0, 1)
     _check_axes_and_title(ax, title)
     ax = _axes(ax)
-    ax.hist(accuracies, bins=np.linspace(0, 1, 21), color="tab:blue", alpha=0.7, edgecolor="white")
-    ax.axvline(chance, color="black", ls="--", label=f"chance = {chance:.0%}")
-    ax.axvline(accuracies.mean(), color="tab:red", label=f"mean = {accuracies.mean():.1%}")
-    ax.set(xlabel="accuracy", ylabel="number of trials", title=title)
-    ax.legend()
+    # Bins of width 0.05 centred on 0, 0.05, ..., 1. An accuracy over T steps is a multiple of 1/T: for T = 5
+    # each bar then sits on the value it counts, and no multiple of 1/100 falls on a bin edge.
+    bin_edges = (np.arange(22) - 0.5) / 20
+    counts, _, _ = ax.hist(accuracies, bins=bin_edges, color=COLORS["sky blue"], edgecolor="white")
+    # The marks stop at the tallest bar: the band above it is left free for the legend.
+    ax.vlines(chance, 0, counts.max(), color=COLORS["black"], ls="--", label=f"chance = {chance:.0%}")
+    ax.vlines(accuracies.mean(), 0, counts.max(), color=COLORS["vermillion"], label=f"mean = {accuracies.mean():.1%}")
+    ax.set(xlabel="accuracy (fraction of steps right)", ylabel="number of trials", title=title)
+    ax.set_ylim(0, counts.max() * 1.5)
+    ax.legend(loc="upper left")
     return ax
 
 
+@styled
 def plot_training_curves(history, title="Training"):
     """Loss and accuracy per epoch, side by side.
 
@@ -175,19 +214,19 @@ def plot_training_curves(history, title="Training"):
     history = {key: curve.tolist() for key, curve in curves.items()}  # lists, as train() returns them
     figure, (loss_ax, accuracy_ax) = new_figure(1, 2)
     epochs = np.arange(1, len(history["loss"]) + 1)
-    loss_ax.plot(epochs, history["loss"], marker="o", ms=3)
-    loss_ax.set(xlabel="epoch", ylabel="mean cross-entropy", title="training loss")
-    accuracy_ax.plot(epochs, history["train_accuracy"], marker="o", ms=3, label="train")
+    loss_ax.plot(epochs, history["loss"], marker="o", ms=4)
+    loss_ax.set(xlabel="epoch", ylabel="mean cross-entropy (nats)", title="training loss")
+    accuracy_ax.plot(epochs, history["train_accuracy"], marker="o", ms=4, label="train")
     if history.get("test_accuracy"):
-        accuracy_ax.plot(epochs, history["test_accuracy"], marker="s", ms=3, label="test")
-    accuracy_ax.axhline(0.5, color="grey", ls="--", lw=1, label="chance")
-    accuracy_ax.set(xlabel="epoch", ylabel="accuracy", ylim=(0.4, 1.02), title="accuracy")
-    accuracy_ax.legend()
+        accuracy_ax.plot(epochs, history["test_accuracy"], marker="s", ms=4, label="test")
+    accuracy_ax.axhline(0.5, color="grey", ls="--", lw=1.5, label="chance")
+    accuracy_ax.set(xlabel="epoch", ylabel="accuracy (fraction)", ylim=(0.4, 1.02), title="accuracy")
+    accuracy_ax.legend(loc="center right")
     figure.suptitle(title)
-    figure.tight_layout()
     return figure
 
 
+@styled
 def plot_gradient_decay(norms_by_label, ax=None, title="Gradient reaching back k steps"):
     """Gradient norm against the number of steps back, one line per setting, log scale.
 
@@ -209,5 +248,5 @@ def plot_gradient_decay(norms_by_label, ax=None, title="Gradient reaching back k
     for label, norms in checked.items():
         ax.semilogy(np.arange(len(norms)), norms, label=label)
     ax.set(xlabel="steps back k", ylabel=r"$\|\partial L_T / \partial h_{T-k}\|$", title=title)
-    ax.legend(fontsize="small")
+    legend_outside(ax)
     return ax

@@ -15,24 +15,23 @@ import numpy as np
 
 from ._checks import (
     IGNORE,
+    MAX_LEARNING_RATE,
     all_finite,
-    as_float_array,
     as_label_array,
     check_bool,
     check_data,
-    check_keys,
+    check_like_params,
+    check_momentum,
     check_number,
     check_param_dict,
     check_positive_int,
     describe_value,
-    expect_shape,
 )
 from .backprop import _joint_norm, _scaled_to
 from .cells import get_cell
 from .core import accuracy, make_rng, predict
 
 MAX_EPOCHS = 10_000
-MAX_LEARNING_RATE = 1000.0  # far above any step that trains these networks: a larger one is a typo
 # A gradient whose norm (after clipping, if any) is above this has exploded: in notebooks 07 and 08 no
 # batch's gradient norm reaches 25, while an RNN with spectral radius 4 and small inputs starts above
 # 6e7 on 60-step sequences (see tests/test_backprop_and_training.py).
@@ -70,11 +69,8 @@ def _check_step(params, grads, state):
     - state: the optimiser's per-parameter arrays from earlier steps (name -> array shaped like the parameter)
     """
     check_param_dict(params)
-    check_keys("grads", grads, params)
-    checked = {}
+    checked = check_like_params("grads", grads, params)
     for name, param in params.items():
-        checked[name] = as_float_array(f"grads[{name!r}]", grads[name], param.ndim)
-        expect_shape(f"grads[{name!r}]", checked[name], param.shape)
         if name in state and state[name].shape != param.shape:
             raise ValueError(f"params[{name!r}] must keep the shape this optimiser saw before, "
                              f"{state[name].shape}, got {param.shape}: use a new optimiser for new parameters")
@@ -88,8 +84,7 @@ class SGD:
     """
 
     def __init__(self, learning_rate=0.1, momentum=0.9):
-        check_number("learning_rate", learning_rate, 0, MAX_LEARNING_RATE, low_open=True)
-        check_number("momentum", momentum, 0, 1, high_open=True)
+        check_momentum(learning_rate, momentum)
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.velocity = {}

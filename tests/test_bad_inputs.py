@@ -26,7 +26,19 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import rnn_helpers as rnn  # noqa: E402
-from rnn_helpers import backprop, cells, explorer, memory, plots, spectral_explorer, tasks, training  # noqa: E402
+from rnn_helpers import (  # noqa: E402
+    backprop,
+    cells,
+    diagrams,
+    explorer,
+    gated,
+    memory,
+    plots,
+    reference,
+    spectral_explorer,
+    tasks,
+    training,
+)
 from rnn_helpers.core import IGNORE  # noqa: E402
 
 MODULES = [
@@ -37,6 +49,9 @@ MODULES = [
     "rnn_helpers.explorer",
     "rnn_helpers.plots",
     "rnn_helpers.cells",
+    "rnn_helpers.gated",
+    "rnn_helpers.reference",
+    "rnn_helpers.diagrams",
     "rnn_helpers.spectral_explorer",
     "rnn_helpers.memory",
 ]
@@ -53,6 +68,9 @@ UNCHECKED = {
     "rnn_helpers.core.read_out": "called by rnn_forward_batch on checked arrays",
     "rnn_helpers.core.recurrence_in_place": "called by rnn_forward_batch and rnn_backward on checked arrays",
     "rnn_helpers.core.tanh_in_place": "called once per time step by recurrence_in_place",
+    "rnn_helpers.gated.sigmoid": "called by lstm_gates and gru_gates at every step",
+    "rnn_helpers.gated.lstm_gates": "called by lstm_step and lstm_step_backward after their checks",
+    "rnn_helpers.gated.gru_gates": "called by gru_step and gru_step_backward after their checks",
 }
 
 
@@ -250,6 +268,12 @@ def simulated():
     return explorer.simulate(explorer.ExplorerConfig(sequence_length=5, hidden_size=2))
 
 
+def axes_with_a_line():
+    ax = plots.new_figure()[1]
+    ax.plot([0, 1], label="a line")
+    return ax
+
+
 def quadratic_problem():
     array = np.arange(6.0).reshape(2, 3)
     return {"function": lambda: float(np.sum(array**2)), "array": array, "epsilon": 1e-5}
@@ -272,6 +296,14 @@ def method(cls, name):
 
 BATCH_ARGS = {"inputs": FLOAT_ARRAY, "labels": LABELS, "params": PARAMS}
 OPTIONAL_ARRAY = without(FLOAT_ARRAY, "None")  # for h0, where None means zeros
+# One step's arrays, for good ones of N=2 rows with D=3, H=4, O=2: an input x_t (2, 3) and states (2, 4).
+STEP_INPUT = plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 4)))
+STATE = plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 3)))
+# A forward pass over a batch, for good inputs (2, 5, 3) and h0 (2, 4).
+BATCH_FORWARD = {"inputs": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 5, 4))), "params": PARAMS,
+                 "h0": plus(OPTIONAL_ARRAY, the_wrong_size=np.zeros((3, 4)))}
+BACKWARD = {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "reduction": CHOICE, "clip_norm": without(POSITIVE, "None")}
+SGD_SETTINGS = {"learning_rate": plus(POSITIVE, huge=1e4), "momentum": PROBABILITY}
 
 
 def batch_problem(**extra):
@@ -279,6 +311,75 @@ def batch_problem(**extra):
     inputs = np.random.RandomState(0).randn(2, 5, 3)
     labels = np.array([[0, 1, 0, 1, 0], [1, 1, 0, 0, 1]])
     return {"inputs": inputs, "labels": labels, "params": rnn_params(), **extra}
+
+
+def batch_forward(params):
+    return {"inputs": np.ones((2, 5, 3)), "params": params, "h0": np.zeros((2, 4))}
+
+
+def step_arrays(*names):
+    """Good arrays of one step of a batch of 2 (D=3, H=4, O=2), by name: x_t, d_y_t, or a state."""
+    sizes = {"x_t": 3, "d_y_t": 2}
+    return {name: np.full((2, sizes.get(name, 4)), 0.5) for name in names}
+
+
+def rnn_step_row(step):
+    """The row of a step of the vanilla RNN, ``step(x_t, h_prev, params)``."""
+    return Row(step, lambda: {**step_arrays("x_t", "h_prev"), "params": rnn_params()},
+               {"x_t": STEP_INPUT, "h_prev": STATE, "params": PARAMS})
+
+
+def loss_and_gradient_rows(module):
+    """The rows of the functions backprop and reference both have: the loss, clipping and BPTT."""
+    prefix = module.__name__ + "."
+    return {
+        f"{prefix}softmax_cross_entropy": Row(
+            module.softmax_cross_entropy,
+            lambda: {"outputs": np.ones((2, 5, 3)), "labels": np.zeros((2, 5), dtype=int), "reduction": "mean"},
+            {"outputs": plus(FLOAT_ARRAY, a_scalar=np.float64(1.0)), "labels": LABELS, "reduction": CHOICE}),
+        f"{prefix}clip_gradients": Row(
+            module.clip_gradients, lambda: {"grads": grads_like(rnn_params()), "max_norm": 1.0},
+            {"grads": GRADS, "max_norm": POSITIVE}),
+        f"{prefix}rnn_backward": Row(
+            module.rnn_backward, lambda: batch_problem(h0=np.zeros((2, 4)), reduction="mean", clip_norm=1.0),
+            BACKWARD),
+    }
+
+
+def gated_rows(cell, states, state_gradients):
+    """The rows of the gated cell ``cell`` ("lstm" or "gru"): ``states`` its step's states (h_prev, ...),
+    ``state_gradients`` the names of their gradients in its backward step (d_h, ...)."""
+    init = getattr(gated, f"init_{cell}_params")
+
+    def params():
+        return init(3, 4, 2, seed=0)
+
+    def function(suffix):
+        return getattr(gated, f"{cell}_{suffix}")
+
+    prefix = f"rnn_helpers.gated.{cell}_"
+    return {
+        f"rnn_helpers.gated.init_{cell}_params": Row(
+            init, lambda: {"input_size": 3, "hidden_size": 4, "output_size": 2, "seed": 0},
+            {"input_size": SIZE, "hidden_size": plus(SIZE, too_many_entries=10**4), "output_size": SIZE,
+             "seed": SEED}),
+        f"{prefix}step": Row(
+            function("step"), lambda: {**step_arrays("x_t", *states), "params": params()},
+            {"x_t": STEP_INPUT, **dict.fromkeys(states, STATE), "params": PARAMS}),
+        f"{prefix}step_backward": Row(
+            function("step_backward"), lambda: {**step_arrays(*state_gradients, "x_t", *states), "params": params()},
+            {**dict.fromkeys(state_gradients, STATE), "x_t": plus(STEP_INPUT, one_sequence=np.ones(3)),
+             **dict.fromkeys(states, STATE), "params": PARAMS}),
+        **{f"{prefix}{name}": Row(function(name), lambda: batch_forward(params()), BATCH_FORWARD)
+           for name in ("forward", "forward_batch")},
+        f"{prefix}backward_reference": Row(
+            function("backward_reference"),
+            lambda: batch_problem(params=params(), h0=np.zeros((2, 4)), reduction="sum"),
+            without(BACKWARD, "clip_norm")),
+        f"{prefix}backward": Row(
+            function("backward"),
+            lambda: batch_problem(params=params(), h0=np.zeros((2, 4)), reduction="mean", clip_norm=1.0), BACKWARD),
+    }
 
 
 ROWS = {
@@ -294,19 +395,13 @@ ROWS = {
         rnn.random_labels, lambda: {"sequence_length": 5, "num_classes": 2, "seed": 0},
         {"sequence_length": SIZE, "num_classes": SIZE, "seed": SEED}),
     "rnn_helpers.core.original_example": Row(rnn.original_example, lambda: {"seed": 0}, {"seed": SEED}),
-    "rnn_helpers.core.rnn_step": Row(
-        rnn.rnn_step, lambda: {"x_t": np.ones((2, 3)), "h_prev": np.zeros((2, 4)), "params": rnn_params()},
-        {"x_t": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 4))),
-         "h_prev": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 3))), "params": PARAMS}),
+    "rnn_helpers.core.rnn_step": rnn_step_row(rnn.rnn_step),
     "rnn_helpers.core.rnn_forward": Row(
         rnn.rnn_forward, lambda: {"inputs": np.ones((5, 3)), "params": rnn_params(), "h0": np.zeros(4)},
         {"inputs": plus(FLOAT_ARRAY, the_wrong_size=np.ones((5, 4))), "params": PARAMS,
          "h0": plus(OPTIONAL_ARRAY, the_wrong_size=np.zeros(3))}),
-    "rnn_helpers.core.rnn_forward_batch": Row(
-        rnn.rnn_forward_batch,
-        lambda: {"inputs": np.ones((2, 5, 3)), "params": rnn_params(), "h0": np.zeros((2, 4))},
-        {"inputs": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 5, 4))), "params": PARAMS,
-         "h0": plus(OPTIONAL_ARRAY, the_wrong_size=np.zeros((3, 4)))}),
+    "rnn_helpers.core.rnn_forward_batch": Row(rnn.rnn_forward_batch, lambda: batch_forward(rnn_params()),
+                                              BATCH_FORWARD),
     "rnn_helpers.core.predict": Row(rnn.predict, lambda: {"outputs": np.ones((2, 5, 2))}, {"outputs": FLOAT_ARRAY}),
     "rnn_helpers.core.accuracy": Row(
         rnn.accuracy, lambda: {"predicted_labels": np.array([[0, 1, 1]]), "true_labels": np.array([[0, 1, 0]])},
@@ -320,19 +415,10 @@ ROWS = {
     "rnn_helpers.core.project_2d": Row(
         rnn.project_2d, lambda: {"hidden_states": np.ones((5, 4))}, {"hidden_states": FLOAT_ARRAY}),
     # backprop
-    "rnn_helpers.backprop.softmax_cross_entropy": Row(
-        backprop.softmax_cross_entropy,
-        lambda: {"outputs": np.ones((2, 5, 3)), "labels": np.zeros((2, 5), dtype=int), "reduction": "mean"},
-        {"outputs": plus(FLOAT_ARRAY, a_scalar=np.float64(1.0)), "labels": LABELS, "reduction": CHOICE}),
+    # backprop
+    **loss_and_gradient_rows(backprop),
     "rnn_helpers.backprop.gradient_norm": Row(
         backprop.gradient_norm, lambda: {"grads": grads_like(rnn_params())}, {"grads": GRADS}),
-    "rnn_helpers.backprop.clip_gradients": Row(
-        backprop.clip_gradients, lambda: {"grads": grads_like(rnn_params()), "max_norm": 1.0},
-        {"grads": GRADS, "max_norm": POSITIVE}),
-    "rnn_helpers.backprop.rnn_backward": Row(
-        backprop.rnn_backward,
-        lambda: batch_problem(h0=np.zeros((2, 4)), reduction="mean", clip_norm=1.0),
-        {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "reduction": CHOICE, "clip_norm": without(POSITIVE, "None")}),
     "rnn_helpers.backprop.rnn_loss": Row(
         backprop.rnn_loss, lambda: batch_problem(h0=np.zeros((2, 4)), reduction="sum"),
         {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "reduction": CHOICE}),
@@ -345,15 +431,13 @@ ROWS = {
         backprop.relative_error, lambda: {"analytic": np.ones((3, 4)), "numeric": np.ones((3, 4))},
         {"analytic": FLOAT_ARRAY, "numeric": FLOAT_ARRAY}),
     "rnn_helpers.backprop.gradient_check": Row(
-        backprop.gradient_check, lambda: batch_problem(h0=np.zeros((2, 4)), epsilon=1e-5),
-        {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "epsilon": plus(POSITIVE, above_one=2.0)}),
+        backprop.gradient_check, lambda: batch_problem(h0=np.zeros((2, 4)), epsilon=1e-5, cell="rnn"),
+        {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "epsilon": plus(POSITIVE, above_one=2.0), "cell": CHOICE}),
     "rnn_helpers.backprop.gradient_through_time": Row(
         backprop.gradient_through_time, batch_problem,
         {**BATCH_ARGS, "labels": plus(LABELS, IGNORE_at_the_last_step=np.array([[0, 1, 0, 1, IGNORE]] * 2))}),
     # training
-    "rnn_helpers.training.SGD": Row(
-        training.SGD, lambda: {"learning_rate": 0.1, "momentum": 0.9},
-        {"learning_rate": plus(POSITIVE, huge=1e4), "momentum": PROBABILITY}),
+    "rnn_helpers.training.SGD": Row(training.SGD, lambda: {"learning_rate": 0.1, "momentum": 0.9}, SGD_SETTINGS),
     "rnn_helpers.training.SGD.step": Row(
         method(training.SGD, "step"), lambda: {"params": rnn_params(), "grads": grads_like(rnn_params())},
         {"params": ANY_PARAMS, "grads": STEP_GRADS}),
@@ -434,6 +518,11 @@ ROWS = {
         lambda: {"history": {"loss": [0.7, 0.5], "train_accuracy": [0.5, 0.7], "test_accuracy": [0.5, 0.6]},
                  "title": "t"},
         {"history": HISTORY, "title": TITLE}),
+    "rnn_helpers.plots.styled": Row(
+        plots.styled, lambda: {"plot_function": plots.plot_hidden_units},
+        {"plot_function": plus({}, None_=None, a_number=3, a_string="plot_hidden_units")}),
+    "rnn_helpers.plots.legend_outside": Row(
+        plots.legend_outside, lambda: {"ax": axes_with_a_line()}, {"ax": plus(AXES, None_=None)}),
     "rnn_helpers.plots.plot_gradient_decay": Row(
         plots.plot_gradient_decay, lambda: {"norms_by_label": {"a": np.array([1.0, 0.5])}, "ax": None, "title": "t"},
         {"norms_by_label": NORMS_BY_LABEL, "ax": AXES, "title": TITLE}),
@@ -446,6 +535,27 @@ ROWS = {
          "param_names": plus({}, None_=None, a_list=["Wx"], empty=(), numbers=(1, 2)),
          "init": CALLABLE, "forward_batch": CALLABLE, "backward": CALLABLE}),
     "rnn_helpers.cells.get_cell": Row(cells.get_cell, lambda: {"name": "rnn"}, {"name": CHOICE}),
+    # diagrams (the other diagrams take no arguments)
+    "rnn_helpers.diagrams.unrolled_diagram": Row(
+        diagrams.unrolled_diagram, lambda: {"steps": 3, "backward": True},
+        {"steps": plus(SIZE, nine=9), "backward": BOOL}),
+    # gated
+    **gated_rows("lstm", ("h_prev", "c_prev"), ("d_h", "d_c")),
+    **gated_rows("gru", ("h_prev",), ("d_h",)),
+    # reference
+    "rnn_helpers.reference.rnn_step_forward": rnn_step_row(reference.rnn_step_forward),
+    **loss_and_gradient_rows(reference),
+    "rnn_helpers.reference.rnn_forward": Row(reference.rnn_forward, lambda: batch_forward(rnn_params()), BATCH_FORWARD),
+    "rnn_helpers.reference.rnn_step_backward": Row(
+        reference.rnn_step_backward,
+        lambda: {**step_arrays("d_y_t", "d_h_next", "x_t", "h_prev", "h_t"), "params": rnn_params()},
+        {"d_y_t": plus(FLOAT_ARRAY, the_wrong_size=np.ones((2, 3))), "d_h_next": STATE, "x_t": STEP_INPUT,
+         "h_prev": STATE, "h_t": STATE, "params": PARAMS}),
+    "rnn_helpers.reference.sgd_momentum_step": Row(
+        reference.sgd_momentum_step,
+        lambda: {"params": rnn_params(), "grads": grads_like(rnn_params()), "velocity": grads_like(rnn_params()),
+                 "learning_rate": 0.1, "momentum": 0.9},
+        {"params": ANY_PARAMS, "grads": STEP_GRADS, "velocity": STEP_GRADS, **SGD_SETTINGS}),
 }
 # CALLABLE's bad values that are callables are bad only where a callable's *result* is checked.
 for name in ("init", "forward_batch", "backward"):

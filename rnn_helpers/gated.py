@@ -1,0 +1,636 @@
+"""Gated recurrent cells, the LSTM and the GRU, with the same interface as the vanilla RNN.
+
+Both follow PyTorch's equations and gate order, so their parameters map one to one onto a
+single-layer ``torch.nn.LSTM`` / ``torch.nn.GRU`` followed by a ``torch.nn.Linear`` read-out.
+Sizes: D input, H hidden, O output, T steps, N sequences; sigma is the logistic sigmoid.
+
+LSTM, gates i, f, g, o stacked in this order in the rows of Wx, Wh and bx::
+
+    [a_i; a_f; a_g; a_o] = Wx x_t + Wh h_{t-1} + bx    pre-activations, shape (4H,)
+    i_t = sigma(a_i)       input gate: how much of the candidate to write
+    f_t = sigma(a_f)       forget gate: how much of the old cell state to keep
+    g_t = tanh(a_g)        candidate values
+    o_t = sigma(a_o)       output gate: how much of the cell state to show
+    c_t = f_t * c_{t-1} + i_t * g_t                     cell state, (H,); c_0 = 0
+    h_t = o_t * tanh(c_t)                               hidden state, (H,)
+    y_t = Wy h_t + by                                   output (logits), (O,)
+
+    torch.nn.LSTM(D, H): weight_ih_l0 = Wx (4H, D), weight_hh_l0 = Wh (4H, H),
+    bias_ih_l0 + bias_hh_l0 = bx (4H,): torch's two biases are only ever added, so we keep one.
+
+GRU, gates r, z, n stacked in this order::
+
+    r_t = sigma(Wx_r x_t + bx_r + Wh_r h_{t-1})                reset gate
+    z_t = sigma(Wx_z x_t + bx_z + Wh_z h_{t-1})                update gate
+    n_t = tanh(Wx_n x_t + bx_n + r_t * (Wh_n h_{t-1} + bhn))   candidate state
+    h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+
+    torch.nn.GRU(D, H): weight_ih_l0 = Wx (3H, D), weight_hh_l0 = Wh (3H, H), bias_ih_l0 = bx (3H,),
+    bias_hh_l0 = [0, 0, bhn]: the r and z parts of torch's second bias only add to bx, but its n part
+    sits inside r_t * (...), so it is a parameter of its own, bhn (H,).
+
+Both: nn.Linear(H, O) with weight = Wy (O, H) and bias = by (O,).
+
+The module has two halves. The **reference** (``lstm_step``, ``lstm_step_backward``, ``lstm_forward``,
+``lstm_backward_reference`` and the same for the GRU) reads like notebook 09: one step at a time,
+one line per equation; open it to see how a gated cell works. The **fast path**
+(``lstm_forward_batch``, ``lstm_backward`` and the GRU's), which training, the gradient check and the
+benchmark use, computes the same numbers time-major with few temporaries; the tests check that the
+two agree to 1e-12.
+"""
+
+import numpy as np
+
+from ._checks import check_entries, check_forward, check_positive_int, check_step, param_shape
+from .backprop import (
+    _as_batch,
+    _scratch_array,
+    _softmax_cross_entropy_class_major,
+    clip_gradients,
+    softmax_cross_entropy,
+)
+from .core import make_rng, read_out, tanh_in_place
+
+# Parameter shapes in the notation of ``_checks.check_params``: "4H" is four gates' blocks stacked.
+LSTM_SHAPES = {"Wx": ("4H", "D"), "Wh": ("4H", "H"), "Wy": ("O", "H"), "bx": ("4H",), "by": ("O",)}
+GRU_SHAPES = {"Wx": ("3H", "D"), "Wh": ("3H", "H"), "Wy": ("O", "H"), "bx": ("3H",), "bhn": ("H",), "by": ("O",)}
+
+
+def _uniform_params(shapes, input_size, hidden_size, output_size, seed):
+    """Every weight uniform in [-1/sqrt(H), 1/sqrt(H)] (PyTorch's default), every bias zero.
+
+    Draws the weight matrices in the order of ``shapes``; returns a dict with its keys.
+    """
+    for name, size in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
+        check_positive_int(name, size)
+    sizes = {"D": input_size, "H": hidden_size, "O": output_size}
+    param_shapes = {name: param_shape(symbols, sizes) for name, symbols in shapes.items()}
+    check_entries("input_size, hidden_size and output_size", sum(np.prod(shape) for shape in param_shapes.values()))
+    rng = make_rng(seed)
+    bound = 1.0 / np.sqrt(hidden_size)
+    return {name: rng.uniform(-bound, bound, size=shape) if name.startswith("W") else np.zeros(shape)
+            for name, shape in param_shapes.items()}
+
+
+def init_lstm_params(input_size, hidden_size, output_size, seed=0):
+    """LSTM parameters: weights uniform in [-1/sqrt(H), 1/sqrt(H)], biases zero but the forget gate's, 1.
+
+    A forget-gate bias of 1 starts every forget gate near sigma(1) = 0.73 instead of 0.5, so the cell
+    state, and the gradient along it, survives many more steps from the first update on (Gers,
+    Schmidhuber & Cummins 2000; Jozefowicz, Zaremba & Sutskever 2015).
+
+    Returns a dict with 'Wx' (4H, D), 'Wh' (4H, H), 'Wy' (O, H), 'bx' (4H,), 'by' (O,); draws in that order.
+    """
+    params = _uniform_params(LSTM_SHAPES, input_size, hidden_size, output_size, seed)
+    params["bx"][hidden_size : 2 * hidden_size] = 1.0  # the forget gate's block: rows H..2H-1
+    return params
+
+
+def init_gru_params(input_size, hidden_size, output_size, seed=0):
+    """GRU parameters: weights uniform in [-1/sqrt(H), 1/sqrt(H)], biases zero.
+
+    Returns a dict with 'Wx' (3H, D), 'Wh' (3H, H), 'Wy' (O, H), 'bx' (3H,), 'bhn' (H,), 'by' (O,).
+    """
+    return _uniform_params(GRU_SHAPES, input_size, hidden_size, output_size, seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference implementation: one step at a time, as in notebook 09.
+# ---------------------------------------------------------------------------------------------
+
+
+def sigmoid(a):
+    """The logistic function 1 / (1 + e^(-a)), element-wise, any shape.
+
+    Written as (1 + tanh(a / 2)) / 2, the same function, because that form never overflows.
+    No checks: it runs inside every step, on arrays the step has checked.
+    """
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def lstm_gates(x_t, h_prev, params):
+    """The four gate values of one LSTM step (no checks: ``lstm_step`` checks).
+
+    - x_t: shape (D,) or (N, D); h_prev: shape (H,) or (N, H)
+
+    Returns (i, f, g, o), each shaped like h_prev.
+    """
+    # Row-vector form: x @ Wx.T is Wx x for every row at once; the 4H columns are the four blocks.
+    a = x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"]
+    a_i, a_f, a_g, a_o = np.split(a, 4, axis=-1)
+    return sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
+
+
+def lstm_step(x_t, h_prev, c_prev, params):
+    """One step of the LSTM cell, for one sequence or a batch.
+
+    Inputs:
+    - x_t: input at this step, shape (D,) or (N, D)
+    - h_prev, c_prev: previous hidden and cell states, shape (H,) or (N, H)
+    - params: dict from ``init_lstm_params``
+
+    Returns (h_t, c_t, y_t): hidden state (H,) or (N, H), cell state (same), output (O,) or (N, O).
+    """
+    x_t, h_prev, c_prev = check_step(params, x_t, LSTM_SHAPES, h_prev=h_prev, c_prev=c_prev)
+    i, f, g, o = lstm_gates(x_t, h_prev, params)
+    c_t = f * c_prev + i * g  # keep a fraction f of the old memory, write a fraction i of the candidate
+    h_t = o * np.tanh(c_t)  # show a fraction o of the squashed memory
+    y_t = h_t @ params["Wy"].T + params["by"]
+    return h_t, c_t, y_t
+
+
+def lstm_forward(inputs, params, h0=None):
+    """Unroll the LSTM step by step over one sequence (T, D) or a batch (N, T, D).
+
+    - params: dict from ``init_lstm_params``
+    - h0: initial hidden state, shape (H,) or (N, H); zeros if None. The cell state starts at zero.
+
+    Returns (hidden_states, cell_states, outputs), shapes (T, H), (T, H), (T, O), or with a leading N.
+    """
+    inputs, h0 = check_forward(inputs, params, h0, LSTM_SHAPES)
+    c = np.zeros(inputs.shape[:-2] + params["Wh"].shape[1:])
+    h = np.zeros_like(c) if h0 is None else h0
+    hidden_states, cell_states, outputs = [], [], []
+    for t in range(inputs.shape[-2]):
+        h, c, y = lstm_step(inputs[..., t, :], h, c, params)
+        hidden_states.append(h)
+        cell_states.append(c)
+        outputs.append(y)
+    return tuple(np.stack(values, axis=-2) for values in (hidden_states, cell_states, outputs))
+
+
+def lstm_step_backward(d_h, d_c, x_t, h_prev, c_prev, params):
+    """Backpropagate through one LSTM step, for a batch.
+
+    Inputs (all (N, .)):
+    - d_h: dL/dh_t, everything that reaches h_t (its output and the next step), shape (N, H)
+    - d_c: dL/dc_t through the next step's cell state only, shape (N, H)
+    - x_t (N, D), h_prev (N, H), c_prev (N, H): this step's inputs, as ``lstm_step`` got them
+    - params: dict from ``init_lstm_params``
+
+    Returns (d_h_prev, d_c_prev, grads): dL/dh_{t-1} and dL/dc_{t-1}, both (N, H), and this step's
+    contributions to the gradients, a dict with 'Wx' (4H, D), 'Wh' (4H, H) and 'bx' (4H,).
+    """
+    x_t, d_h, d_c, h_prev, c_prev = check_step(params, x_t, LSTM_SHAPES, ndim=2, d_h=d_h, d_c=d_c, h_prev=h_prev,
+                                               c_prev=c_prev)
+    i, f, g, o = lstm_gates(x_t, h_prev, params)
+    tanh_c = np.tanh(f * c_prev + i * g)
+    d_o = d_h * tanh_c
+    d_c = d_c + d_h * o * (1.0 - tanh_c**2)  # c_t reaches the loss through h_t and through c_{t+1}
+    d_i, d_f, d_g = d_c * g, d_c * c_prev, d_c * i
+    d_c_prev = d_c * f  # the additive path: one factor f_t per step back, no weight matrix
+    # Back through the gate non-linearities: sigma'(a) = s (1 - s) and tanh'(a) = 1 - g^2.
+    d_a = np.concatenate([d_i * i * (1 - i), d_f * f * (1 - f), d_g * (1 - g**2), d_o * o * (1 - o)], axis=-1)
+    grads = {"Wx": d_a.T @ x_t, "Wh": d_a.T @ h_prev, "bx": d_a.sum(axis=0)}
+    return d_a @ params["Wh"], d_c_prev, grads
+
+
+def lstm_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
+    """``lstm_backward`` written step by step with ``lstm_step_backward``: the same loss and gradients.
+
+    Same arguments and returns as ``lstm_backward`` (without clipping).
+    """
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, shapes=LSTM_SHAPES)
+    hidden_size = params["Wh"].shape[1]
+    h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
+    hidden_states, cell_states, outputs = lstm_forward(inputs, params, h0)
+    loss, d_outputs = softmax_cross_entropy(outputs, labels, reduction)
+    # The states before each step: h_0, h_1 .. h_{T-1} and c_0 = 0, c_1 .. c_{T-1}.
+    h_before = np.concatenate([h0[:, None], hidden_states[:, :-1]], axis=1)
+    c_before = np.concatenate([np.zeros_like(h0)[:, None], cell_states[:, :-1]], axis=1)
+    grads = _read_out_grads(d_outputs, hidden_states)
+    grads.update({name: np.zeros_like(params[name]) for name in ("Wx", "Wh", "bx")})
+    d_h_next, d_c_next = np.zeros_like(h0), np.zeros_like(h0)
+    for t in reversed(range(inputs.shape[1])):
+        d_h = d_outputs[:, t] @ params["Wy"] + d_h_next
+        d_h_next, d_c_next, step_grads = lstm_step_backward(
+            d_h, d_c_next, inputs[:, t], h_before[:, t], c_before[:, t], params
+        )
+        for name, grad in step_grads.items():
+            grads[name] += grad
+    grads["h0"] = d_h_next[0] if single else d_h_next
+    return loss, grads
+
+
+def _read_out_grads(d_outputs, hidden_states):
+    """dL/dWy (O, H) and dL/dby (O,) from d_outputs (N, T, O) and hidden_states (N, T, H)."""
+    return {
+        "Wy": np.einsum("nto,nth->oh", d_outputs, hidden_states),
+        "by": d_outputs.sum(axis=(0, 1)),
+    }
+
+
+def gru_gates(x_t, h_prev, params):
+    """The gate values of one GRU step (no checks: ``gru_step`` checks).
+
+    - x_t: shape (D,) or (N, D); h_prev: shape (H,) or (N, H)
+
+    Returns (r, z, n, hidden_n), each shaped like h_prev; hidden_n = Wh_n h_{t-1} + bhn is the part
+    the reset gate scales, which the backward pass needs.
+    """
+    x_r, x_z, x_n = np.split(x_t @ params["Wx"].T + params["bx"], 3, axis=-1)
+    h_r, h_z, h_n = np.split(h_prev @ params["Wh"].T, 3, axis=-1)
+    r = sigmoid(x_r + h_r)
+    z = sigmoid(x_z + h_z)
+    hidden_n = h_n + params["bhn"]
+    n = np.tanh(x_n + r * hidden_n)
+    return r, z, n, hidden_n
+
+
+def gru_step(x_t, h_prev, params):
+    """One step of the GRU cell, for one sequence or a batch.
+
+    Inputs:
+    - x_t: input at this step, shape (D,) or (N, D)
+    - h_prev: previous hidden state, shape (H,) or (N, H)
+    - params: dict from ``init_gru_params``
+
+    Returns (h_t, y_t): new hidden state (H,) or (N, H), and output (O,) or (N, O).
+    """
+    x_t, h_prev = check_step(params, x_t, GRU_SHAPES, h_prev=h_prev)
+    r, z, n, _ = gru_gates(x_t, h_prev, params)
+    h_t = (1.0 - z) * n + z * h_prev  # keep a fraction z of the old state, take the rest from the candidate
+    y_t = h_t @ params["Wy"].T + params["by"]
+    return h_t, y_t
+
+
+def gru_forward(inputs, params, h0=None):
+    """Unroll the GRU step by step over one sequence (T, D) or a batch (N, T, D).
+
+    - params: dict from ``init_gru_params``
+    - h0: initial hidden state, shape (H,) or (N, H); zeros if None
+
+    Returns (hidden_states, outputs), shapes (T, H) and (T, O), or with a leading N.
+    """
+    inputs, h0 = check_forward(inputs, params, h0, GRU_SHAPES)
+    h = np.zeros(inputs.shape[:-2] + params["Wh"].shape[1:]) if h0 is None else h0
+    hidden_states, outputs = [], []
+    for t in range(inputs.shape[-2]):
+        h, y = gru_step(inputs[..., t, :], h, params)
+        hidden_states.append(h)
+        outputs.append(y)
+    return np.stack(hidden_states, axis=-2), np.stack(outputs, axis=-2)
+
+
+def gru_step_backward(d_h, x_t, h_prev, params):
+    """Backpropagate through one GRU step, for a batch.
+
+    Inputs (all (N, .)):
+    - d_h: dL/dh_t, everything that reaches h_t (its output and the next step), shape (N, H)
+    - x_t (N, D), h_prev (N, H): this step's inputs, as ``gru_step`` got them
+    - params: dict from ``init_gru_params``
+
+    Returns (d_h_prev, grads): dL/dh_{t-1} (N, H) and this step's contributions to the gradients, a
+    dict with 'Wx' (3H, D), 'Wh' (3H, H), 'bx' (3H,) and 'bhn' (H,).
+    """
+    x_t, d_h, h_prev = check_step(params, x_t, GRU_SHAPES, ndim=2, d_h=d_h, h_prev=h_prev)
+    r, z, n, hidden_n = gru_gates(x_t, h_prev, params)
+    d_n = d_h * (1.0 - z)
+    d_z = d_h * (h_prev - n)
+    d_a_n = d_n * (1.0 - n**2)  # through tanh
+    d_hidden_n = d_a_n * r  # dL/d(Wh_n h_{t-1} + bhn)
+    d_a_r = d_a_n * hidden_n * r * (1.0 - r)
+    d_a_z = d_z * z * (1.0 - z)
+    d_input_terms = np.concatenate([d_a_r, d_a_z, d_a_n], axis=-1)  # dL/d(Wx x_t + bx)
+    d_hidden_terms = np.concatenate([d_a_r, d_a_z, d_hidden_n], axis=-1)  # dL/d(Wh h_{t-1})
+    grads = {
+        "Wx": d_input_terms.T @ x_t,
+        "Wh": d_hidden_terms.T @ h_prev,
+        "bx": d_input_terms.sum(axis=0),
+        "bhn": d_hidden_n.sum(axis=0),
+    }
+    # h_{t-1} reaches h_t directly, through z_t * h_{t-1}, and through the gates' Wh h_{t-1}.
+    d_h_prev = d_h * z + d_hidden_terms @ params["Wh"]
+    return d_h_prev, grads
+
+
+def gru_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
+    """``gru_backward`` written step by step with ``gru_step_backward``: the same loss and gradients.
+
+    Same arguments and returns as ``gru_backward`` (without clipping).
+    """
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, shapes=GRU_SHAPES)
+    hidden_size = params["Wh"].shape[1]
+    h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
+    hidden_states, outputs = gru_forward(inputs, params, h0)
+    loss, d_outputs = softmax_cross_entropy(outputs, labels, reduction)
+    h_before = np.concatenate([h0[:, None], hidden_states[:, :-1]], axis=1)  # h_0 .. h_{T-1}
+    grads = _read_out_grads(d_outputs, hidden_states)
+    grads.update({name: np.zeros_like(params[name]) for name in ("Wx", "Wh", "bx", "bhn")})
+    d_h_next = np.zeros_like(h0)
+    for t in reversed(range(inputs.shape[1])):
+        d_h = d_outputs[:, t] @ params["Wy"] + d_h_next
+        d_h_next, step_grads = gru_step_backward(d_h, inputs[:, t], h_before[:, t], params)
+        for name, grad in step_grads.items():
+            grads[name] += grad
+    grads["h0"] = d_h_next[0] if single else d_h_next
+    return loss, grads
+
+
+# ---------------------------------------------------------------------------------------------
+# Fast path: what training and the benchmark use. Same numbers, computed time-major.
+# ---------------------------------------------------------------------------------------------
+#
+# Like ``rnn_backward``: work time-major, (T, N, ...), so each step reads and writes one contiguous
+# block; do every product that does not depend on the recurrence (the input terms, the read-out,
+# the weight gradients) once for all steps as one big matrix product; write each step's results
+# into preallocated arrays instead of making new ones. Two more tricks, both exact identities:
+# sigma(a) = 1 / (1 + exp(-a)) and tanh(a) = 2 sigma(2a) - 1. NumPy's exp is vectorised and its
+# float64 tanh is not, so the weights are pre-scaled (by -1, and -2 for a tanh gate) and one
+# exp, +1, 1/x over the whole block of gates gives every gate at once.
+
+
+def _time_major_with_ones(inputs):
+    """Inputs (N, T, D) as rows (T * N, D + 1), step-major, with a column of ones for the bias."""
+    batch_size, sequence_length, input_size = inputs.shape
+    inputs_with_ones = np.ones((sequence_length * batch_size, input_size + 1))
+    inputs_with_ones[:, :input_size] = inputs.transpose(1, 0, 2).reshape(-1, input_size)
+    return inputs_with_ones
+
+
+def _sigmoid_of_negated_in_place(values):
+    """Overwrite ``values`` = -a with sigma(a) = 1 / (1 + exp(-a)); returns it."""
+    np.exp(values, out=values)  # overflows to inf for a < -709: 1 / inf = 0 is still exact
+    values += 1.0
+    return np.divide(1.0, values, out=values)  # faster than np.reciprocal, which is not vectorised
+
+
+def _lstm_run(inputs_with_ones, params, h0, new_array):
+    """The LSTM over every step at once, time-major (no checks: callers check).
+
+    - inputs_with_ones: (T * N, D + 1) from ``_time_major_with_ones``; h0: (N, H)
+    - new_array(name, shape): makes each result array (np.empty, or a reused scratch array)
+
+    Returns (gates (T, N, 4H) holding i, f, g, o; cells (T, N, H) holding c_t; tanh_cells (T, N, H)
+    holding tanh(c_t); states (T, N, H) holding h_t).
+    """
+    batch_size, hidden_size = h0.shape
+    sequence_length = len(inputs_with_ones) // batch_size
+    # Scale every gate's rows by -1 and the candidate's by -2: see the note above the fast path.
+    scale = np.full((4 * hidden_size, 1), -1.0)
+    scale[2 * hidden_size : 3 * hidden_size] = -2.0
+    Wx_bx = np.column_stack([params["Wx"], params["bx"]]) * scale
+    Wh_transposed = np.ascontiguousarray((params["Wh"] * scale).T)
+    gates = new_array("lstm_gates", (sequence_length, batch_size, 4 * hidden_size))
+    np.matmul(inputs_with_ones, Wx_bx.T, out=gates.reshape(-1, 4 * hidden_size))  # input terms, every step
+    cells, tanh_cells, states = (
+        new_array(name, (sequence_length, batch_size, hidden_size)) for name in ("lstm_c", "lstm_tanh_c", "lstm_h")
+    )
+    i, f, g, o = (slice(k * hidden_size, (k + 1) * hidden_size) for k in range(4))
+    h, c = h0, np.zeros_like(h0)
+    recurrent_terms = np.empty((batch_size, 4 * hidden_size))
+    with np.errstate(over="ignore"):  # see _sigmoid_of_negated_in_place and tanh_in_place
+        for t in range(sequence_length):
+            gate = gates[t]
+            gate += np.matmul(h, Wh_transposed, out=recurrent_terms)
+            _sigmoid_of_negated_in_place(gate)  # sigma(a) for i, f, o; sigma(2 a_g) for g
+            gate[:, g] *= 2.0
+            gate[:, g] -= 1.0  # g = tanh(a_g) = 2 sigma(2 a_g) - 1
+            np.multiply(gate[:, f], c, out=cells[t])
+            np.multiply(gate[:, i], gate[:, g], out=tanh_cells[t])
+            cells[t] += tanh_cells[t]  # c_t = f * c_{t-1} + i * g
+            np.copyto(tanh_cells[t], cells[t])
+            tanh_in_place(tanh_cells[t])
+            np.multiply(gate[:, o], tanh_cells[t], out=states[t])  # h_t = o * tanh(c_t)
+            h, c = states[t], cells[t]
+    return gates, cells, tanh_cells, states
+
+
+def lstm_forward_batch(inputs, params, h0=None):
+    """Unroll the LSTM over N sequences at once (the fast path; equal to ``lstm_forward``).
+
+    Inputs:
+    - inputs: shape (N, T, D)
+    - params: dict from ``init_lstm_params``
+    - h0: initial hidden states, shape (N, H); zeros if None. The cell state starts at zero.
+
+    Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
+    """
+    inputs, h0 = _check_forward_batch(inputs, params, h0, LSTM_SHAPES)
+    states = _lstm_run(_time_major_with_ones(inputs), params, h0, lambda name, shape: np.empty(shape))[3]
+    return states.transpose(1, 0, 2), read_out(states, params).transpose(1, 0, 2)
+
+
+def _check_forward_batch(inputs, params, h0, shapes):
+    """Check a batched forward's arguments; returns inputs (N, T, D) and h0 (N, H), zeros if None."""
+    inputs, h0 = check_forward(inputs, params, h0, shapes, ndim=3)
+    return inputs, np.zeros((len(inputs), params["Wh"].shape[1])) if h0 is None else h0
+
+
+def _loss_and_output_gradients(states, labels, params, reduction):
+    """Loss and dL/dh_t from each step's own output (not yet from later steps).
+
+    - states: (T, N, H) time-major hidden states; labels: (N, T)
+
+    Returns (loss, d_scores (O, T * N), d_states (T, N, H)).
+    """
+    hidden_size = states.shape[2]
+    scores = params["Wy"] @ states.reshape(-1, hidden_size).T + params["by"][:, None]  # class-major (O, T * N)
+    loss, d_scores = _softmax_cross_entropy_class_major(scores, labels.T.reshape(-1), reduction)
+    d_states = _scratch_array("gated_d_states", states.shape)
+    np.matmul(d_scores.T, params["Wy"], out=d_states.reshape(-1, hidden_size))
+    return loss, d_scores, d_states
+
+
+def _gradients_from_pre_activations(d_input_terms, d_hidden_terms, inputs_with_ones, states, h0, d_scores):
+    """Weight gradients as single matrix products over every step.
+
+    - d_input_terms: (T, N, G) dL/d(Wx x_t + bx); d_hidden_terms: (T, N, G) dL/d(Wh h_{t-1})
+    - inputs_with_ones (T * N, D + 1); states (T, N, H); h0 (N, H); d_scores (O, T * N)
+
+    Returns a dict with 'Wx' (G, D), 'bx' (G,), 'Wh' (G, H), 'Wy' (O, H), 'by' (O,).
+    """
+    batch_size, hidden_size = h0.shape
+    flat_states = states.reshape(-1, hidden_size)
+    flat_hidden_terms = d_hidden_terms.reshape(len(flat_states), -1)
+    d_Wx_bx = d_input_terms.reshape(len(flat_states), -1).T @ inputs_with_ones
+    # dWh = sum_t d_t h_{t-1}^T: steps 2..T pair with the stored states 1..T-1, step 1 with h0.
+    d_Wh = flat_hidden_terms[batch_size:].T @ flat_states[:-batch_size] + d_hidden_terms[0].T @ h0
+    return {"Wx": d_Wx_bx[:, :-1], "bx": d_Wx_bx[:, -1], "Wh": d_Wh, "Wy": d_scores @ flat_states,
+            "by": d_scores.sum(axis=1)}
+
+
+def lstm_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None):
+    """Loss and gradients of the LSTM for one sequence or a batch, by backpropagation through time.
+
+    Inputs:
+    - inputs: shape (T, D) for one sequence, or (N, T, D) for a batch
+    - labels: integer class indices, shape (T,) or (N, T); IGNORE (-1) marks steps without a target
+    - params: dict from ``init_lstm_params``
+    - h0: initial hidden state, shape (H,) or (N, H); zeros if None. The cell state starts at zero.
+    - reduction: "mean" (average over labelled steps) or "sum"
+    - clip_norm: if given, clip the joint gradient norm to this value (see ``clip_gradients``)
+
+    Returns (loss, grads): grads has the keys of params with their shapes, plus 'h0' shaped like h0.
+    Backward recurrence per step, with d_c the gradient reaching c_t (see ``lstm_step_backward``)::
+
+        d_c = d_c_next + d_h * o * (1 - tanh(c_t)^2);   d_c_next = d_c * f
+        d_a = [d_c g i (1 - i), d_c c_{t-1} f (1 - f), d_c i (1 - g^2), d_h tanh(c_t) o (1 - o)]
+        d_h_next = Wh^T d_a
+    """
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, clip_norm, shapes=LSTM_SHAPES)
+    batch_size, sequence_length, _ = inputs.shape
+    hidden_size = params["Wh"].shape[1]
+    h0 = np.zeros((batch_size, hidden_size)) if h0 is None else h0
+    inputs_with_ones = _time_major_with_ones(inputs)
+    gates, cells, tanh_cells, states = _lstm_run(inputs_with_ones, params, h0, _scratch_array)
+    loss, d_scores, d_states = _loss_and_output_gradients(states, labels, params, reduction)
+
+    # Each step overwrites its gates (i, f, g, o) with dL/da for them: d_gates[t] is gates[t].
+    i, f, g, o = (slice(k * hidden_size, (k + 1) * hidden_size) for k in range(4))
+    d_c = np.zeros((batch_size, hidden_size))
+    d_c_next = np.empty_like(d_c)
+    d_h_next = np.zeros_like(d_c)
+    work, other = np.empty_like(d_c), np.empty_like(d_c)
+    zeros = np.zeros_like(d_c)
+    for t in range(sequence_length - 1, -1, -1):
+        d_h, gate, tanh_c = d_states[t], gates[t], tanh_cells[t]
+        c_prev = cells[t - 1] if t > 0 else zeros
+        d_h += d_h_next
+        np.multiply(tanh_c, tanh_c, out=work)
+        np.subtract(1.0, work, out=work)
+        work *= gate[:, o]
+        work *= d_h
+        d_c += work  # d_c = d_c_next + d_h * o * (1 - tanh(c_t)^2)
+        np.multiply(d_h, tanh_c, out=work)  # dL/do
+        np.subtract(1.0, gate[:, o], out=other)
+        gate[:, o] *= other
+        gate[:, o] *= work  # dL/da_o = dL/do * o (1 - o)
+        np.multiply(d_c, c_prev, out=work)  # dL/df
+        np.multiply(d_c, gate[:, f], out=d_c_next)  # the additive path
+        np.subtract(1.0, gate[:, f], out=other)
+        gate[:, f] *= other
+        gate[:, f] *= work  # dL/da_f
+        np.multiply(d_c, gate[:, g], out=work)  # dL/di
+        d_c *= gate[:, i]  # dL/dg, reusing d_c: it is not needed any more
+        np.subtract(1.0, gate[:, i], out=other)
+        gate[:, i] *= other
+        gate[:, i] *= work  # dL/da_i
+        np.multiply(gate[:, g], gate[:, g], out=other)
+        np.subtract(1.0, other, out=gate[:, g])
+        gate[:, g] *= d_c  # dL/da_g = dL/dg * (1 - g^2)
+        np.matmul(gate, params["Wh"], out=d_h_next)
+        d_c, d_c_next = d_c_next, d_c
+
+    grads = _gradients_from_pre_activations(gates, gates, inputs_with_ones, states, h0, d_scores)
+    grads["h0"] = d_h_next[0] if single else d_h_next
+    if clip_norm is not None:
+        grads, _ = clip_gradients(grads, clip_norm)
+    return loss, grads
+
+
+def _gru_run(inputs_with_ones, params, h0, new_array):
+    """The GRU over every step at once, time-major (no checks: callers check).
+
+    - inputs_with_ones: (T * N, D + 1) from ``_time_major_with_ones``; h0: (N, H)
+    - new_array(name, shape): makes each result array (np.empty, or a reused scratch array)
+
+    Returns (gates (T, N, 3H) holding r, z, n; hidden_n (T, N, H) holding Wh_n h_{t-1} + bhn;
+    states (T, N, H) holding h_t).
+    """
+    batch_size, hidden_size = h0.shape
+    sequence_length = len(inputs_with_ones) // batch_size
+    # Negate the rows of r and z, so one exp-based pass gives both sigmoids (see the note above).
+    scale = np.ones((3 * hidden_size, 1))
+    scale[: 2 * hidden_size] = -1.0
+    Wx_bx = np.column_stack([params["Wx"], params["bx"]]) * scale
+    Wh_transposed = np.ascontiguousarray((params["Wh"] * scale).T)
+    gates = new_array("gru_gates", (sequence_length, batch_size, 3 * hidden_size))
+    np.matmul(inputs_with_ones, Wx_bx.T, out=gates.reshape(-1, 3 * hidden_size))  # input terms, every step
+    hidden_n, states = (new_array(name, (sequence_length, batch_size, hidden_size)) for name in ("gru_hn", "gru_h"))
+    r, n = slice(0, hidden_size), slice(2 * hidden_size, 3 * hidden_size)
+    r_and_z = slice(0, 2 * hidden_size)
+    h = h0
+    recurrent_terms = np.empty((batch_size, 3 * hidden_size))
+    with np.errstate(over="ignore"):  # see _sigmoid_of_negated_in_place and tanh_in_place
+        for t in range(sequence_length):
+            gate = gates[t]
+            np.matmul(h, Wh_transposed, out=recurrent_terms)
+            gate[:, r_and_z] += recurrent_terms[:, r_and_z]
+            _sigmoid_of_negated_in_place(gate[:, r_and_z])
+            np.add(recurrent_terms[:, n], params["bhn"], out=hidden_n[t])
+            np.multiply(gate[:, r], hidden_n[t], out=states[t])
+            gate[:, n] += states[t]
+            tanh_in_place(gate[:, n])  # n = tanh(x_n + r * (Wh_n h + bhn))
+            np.subtract(h, gate[:, n], out=states[t])
+            states[t] *= gate[:, hidden_size : 2 * hidden_size]
+            states[t] += gate[:, n]  # h_t = n + z * (h_{t-1} - n) = (1 - z) n + z h_{t-1}
+            h = states[t]
+    return gates, hidden_n, states
+
+
+def gru_forward_batch(inputs, params, h0=None):
+    """Unroll the GRU over N sequences at once (the fast path; equal to ``gru_forward``).
+
+    Inputs:
+    - inputs: shape (N, T, D)
+    - params: dict from ``init_gru_params``
+    - h0: initial hidden states, shape (N, H); zeros if None
+
+    Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
+    """
+    inputs, h0 = _check_forward_batch(inputs, params, h0, GRU_SHAPES)
+    states = _gru_run(_time_major_with_ones(inputs), params, h0, lambda name, shape: np.empty(shape))[2]
+    return states.transpose(1, 0, 2), read_out(states, params).transpose(1, 0, 2)
+
+
+def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None):
+    """Loss and gradients of the GRU for one sequence or a batch, by backpropagation through time.
+
+    Inputs:
+    - inputs: shape (T, D) for one sequence, or (N, T, D) for a batch
+    - labels: integer class indices, shape (T,) or (N, T); IGNORE (-1) marks steps without a target
+    - params: dict from ``init_gru_params``
+    - h0: initial hidden state, shape (H,) or (N, H); zeros if None
+    - reduction: "mean" (average over labelled steps) or "sum"
+    - clip_norm: if given, clip the joint gradient norm to this value (see ``clip_gradients``)
+
+    Returns (loss, grads): grads has the keys of params with their shapes, plus 'h0' shaped like h0.
+    Backward recurrence per step, as in ``gru_step_backward``::
+
+        d_a_n = d_h (1 - z) (1 - n^2);   d_a_z = d_h (h_{t-1} - n) z (1 - z);   d_a_r = d_a_n hidden_n r (1 - r)
+        d_h_next = d_h z + Wh^T [d_a_r, d_a_z, d_a_n r]
+    """
+    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, clip_norm, shapes=GRU_SHAPES)
+    batch_size, sequence_length, _ = inputs.shape
+    hidden_size = params["Wh"].shape[1]
+    h0 = np.zeros((batch_size, hidden_size)) if h0 is None else h0
+    inputs_with_ones = _time_major_with_ones(inputs)
+    gates, hidden_n, states = _gru_run(inputs_with_ones, params, h0, _scratch_array)
+    loss, d_scores, d_states = _loss_and_output_gradients(states, labels, params, reduction)
+
+    # Each step overwrites its gates (r, z, n) with dL/d(Wh h_{t-1}) = [d_a_r, d_a_z, d_a_n r], and its
+    # hidden_n with d_a_n: the input terms' gradient is [d_a_r, d_a_z, d_a_n].
+    r, z, n = (slice(k * hidden_size, (k + 1) * hidden_size) for k in range(3))
+    d_h_next = np.zeros((batch_size, hidden_size))
+    d_a_n, work, other = np.empty_like(d_h_next), np.empty_like(d_h_next), np.empty_like(d_h_next)
+    for t in range(sequence_length - 1, -1, -1):
+        d_h, gate = d_states[t], gates[t]
+        h_prev = states[t - 1] if t > 0 else h0
+        d_h += d_h_next
+        np.subtract(1.0, gate[:, z], out=work)
+        work *= d_h  # dL/dn
+        np.multiply(gate[:, n], gate[:, n], out=d_a_n)
+        np.subtract(1.0, d_a_n, out=d_a_n)
+        d_a_n *= work  # dL/da_n, through tanh
+        np.subtract(h_prev, gate[:, n], out=work)
+        work *= d_h  # dL/dz
+        np.multiply(d_h, gate[:, z], out=d_h_next)  # the direct path z * h_{t-1}
+        np.subtract(1.0, gate[:, z], out=other)
+        gate[:, z] *= other
+        gate[:, z] *= work  # dL/da_z
+        np.multiply(d_a_n, gate[:, r], out=gate[:, n])  # dL/d(Wh_n h + bhn)
+        np.multiply(d_a_n, hidden_n[t], out=work)  # dL/dr
+        np.subtract(1.0, gate[:, r], out=other)
+        gate[:, r] *= other
+        gate[:, r] *= work  # dL/da_r
+        np.copyto(hidden_n[t], d_a_n)
+        d_h_next += np.matmul(gate, params["Wh"], out=work)
+
+    d_input_terms = np.concatenate([gates[:, :, : 2 * hidden_size], hidden_n], axis=2)
+    grads = _gradients_from_pre_activations(d_input_terms, gates, inputs_with_ones, states, h0, d_scores)
+    grads["bhn"] = gates[:, :, n].sum(axis=(0, 1))
+    grads["h0"] = d_h_next[0] if single else d_h_next
+    if clip_norm is not None:
+        grads, _ = clip_gradients(grads, clip_norm)
+    return loss, grads

@@ -1,0 +1,354 @@
+"""Implementation exercises: wrong implementations, written as a student would write them, get named.
+
+Each wrong function below has one usual mistake, written out by hand (not built from the mutants in
+rnn_helpers.exercises), and the test asserts that judge_function's message names that mistake.
+"""
+
+import numpy as np
+import pytest
+
+from rnn_helpers import reference
+from rnn_helpers.exercises import IMPLEMENTATIONS, check_function, judge_function
+
+# ---- the RNN step (notebook 01) -------------------------------------------------------------
+
+
+def step_wx_transposed(x_t, h_prev, params):
+    h_t = np.tanh(x_t @ params["Wx"] + h_prev @ params["Wh"].T + params["bx"])
+    return h_t, h_t @ params["Wy"].T + params["by"]
+
+
+def step_wh_transposed(x_t, h_prev, params):
+    h_t = np.tanh(x_t @ params["Wx"].T + h_prev @ params["Wh"] + params["bx"])
+    return h_t, h_t @ params["Wy"].T + params["by"]
+
+
+def step_no_bias(x_t, h_prev, params):
+    h_t = np.tanh(x_t @ params["Wx"].T + h_prev @ params["Wh"].T)
+    return h_t, h_t @ params["Wy"].T + params["by"]
+
+
+def step_no_tanh(x_t, h_prev, params):
+    h_t = x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"]
+    return h_t, h_t @ params["Wy"].T + params["by"]
+
+
+def step_tanh_twice(x_t, h_prev, params):
+    h_t = np.tanh(x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"])
+    return np.tanh(h_t), np.tanh(h_t) @ params["Wy"].T + params["by"]
+
+
+def step_output_from_previous_state(x_t, h_prev, params):
+    h_t = np.tanh(x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"])
+    return h_t, h_prev @ params["Wy"].T + params["by"]
+
+
+def step_column_vectors(x_t, h_prev, params):
+    x, h = x_t.reshape(-1, 1), h_prev.reshape(-1, 1)
+    h_t = np.tanh(params["Wx"] @ x + params["Wh"] @ h + params["bx"].reshape(-1, 1))
+    return h_t, params["Wy"] @ h_t + params["by"].reshape(-1, 1)
+
+
+def step_one_vector_only(x_t, h_prev, params):
+    h_t = np.tanh(params["Wx"] @ x_t + params["Wh"] @ h_prev + params["bx"])
+    return h_t, params["Wy"] @ h_t + params["by"]
+
+
+# ---- the forward loop (notebook 02) ---------------------------------------------------------
+
+
+def forward_loop(inputs, params, h0, carry=True, store_before=False, use_h0=True):
+    """A student's loop, with switches for the loop mistakes (the step itself is right)."""
+    h = h0 if use_h0 else np.zeros_like(h0)
+    hidden_states, outputs = [], []
+    for t in range(inputs.shape[-2]):
+        h_new = np.tanh(inputs[..., t, :] @ params["Wx"].T + (h if carry else h0) @ params["Wh"].T + params["bx"])
+        hidden_states.append(h if store_before else h_new)
+        outputs.append(h_new @ params["Wy"].T + params["by"])
+        h = h_new
+    return np.stack(hidden_states, axis=-2), np.stack(outputs, axis=-2)
+
+
+def forward_without_tanh(inputs, params, h0):
+    h, hidden_states, outputs = h0, [], []
+    for t in range(inputs.shape[-2]):
+        h = inputs[..., t, :] @ params["Wx"].T + h @ params["Wh"].T + params["bx"]
+        hidden_states.append(h)
+        outputs.append(h @ params["Wy"].T + params["by"])
+    return np.stack(hidden_states, axis=-2), np.stack(outputs, axis=-2)
+
+
+def forward_one_sequence_only(inputs, params, h0):
+    h, hidden_states, outputs = h0, [], []
+    for x_t in inputs:  # for a batch this runs over the sequences, not the steps
+        h, y = reference.rnn_step_forward(x_t, h, params)
+        hidden_states.append(h)
+        outputs.append(y)
+    return np.array(hidden_states), np.array(outputs)
+
+
+# ---- predictions and accuracy (notebook 04) --------------------------------------------------
+
+
+def accuracy_percent(predicted, true):
+    return 100 * np.mean(np.asarray(predicted) == np.asarray(true))
+
+
+def accuracy_count(predicted, true):
+    return np.sum(np.asarray(predicted) == np.asarray(true))
+
+
+def predict_over_time(outputs):
+    return np.argmax(outputs, axis=0)
+
+
+# ---- softmax cross-entropy (notebook 06) ------------------------------------------------------
+
+
+def loss_parts(outputs, labels, shift=True):
+    """Probabilities and the one-hot targets, the way a student computes them."""
+    scores = outputs - outputs.max(axis=-1, keepdims=True) if shift else outputs
+    probabilities = np.exp(scores) / np.exp(scores).sum(axis=-1, keepdims=True)
+    return probabilities, np.eye(outputs.shape[-1])[labels]
+
+
+def loss_summed(outputs, labels):
+    probabilities, one_hot = loss_parts(outputs, labels)
+    return -np.sum(np.log(np.sum(probabilities * one_hot, axis=-1))), probabilities - one_hot
+
+
+def loss_mean_over_entries(outputs, labels):
+    probabilities, one_hot = loss_parts(outputs, labels)
+    count = probabilities.size  # steps times classes: the wrong count
+    return -np.sum(one_hot * np.log(probabilities)) / count, (probabilities - one_hot) / count
+
+
+def loss_gradient_not_averaged(outputs, labels):
+    probabilities, one_hot = loss_parts(outputs, labels)
+    return -np.mean(np.log(np.sum(probabilities * one_hot, axis=-1))), probabilities - one_hot
+
+
+def loss_without_max_shift(outputs, labels):
+    probabilities, one_hot = loss_parts(outputs, labels, shift=False)
+    count = labels.size
+    return -np.sum(one_hot * np.log(probabilities)) / count, (probabilities - one_hot) / count
+
+
+def loss_gradient_sign_flipped(outputs, labels):
+    probabilities, one_hot = loss_parts(outputs, labels)
+    count = labels.size
+    return -np.sum(one_hot * np.log(probabilities)) / count, (one_hot - probabilities) / count
+
+
+def loss_mean_over_batch(outputs, labels):
+    probabilities, one_hot = loss_parts(outputs, labels)
+    count = len(labels)  # N for a batch: the wrong count
+    return -np.sum(one_hot * np.log(probabilities)) / count, (probabilities - one_hot) / count
+
+
+# ---- one backward step and BPTT (notebook 06) ------------------------------------------------
+
+
+def step_backward(d_y_t, d_h_next, x_t, h_prev, h_t, params, slope=None, sign=1.0, wh_prev=None):
+    """A student's backward step for one sequence (np.outer), with switches for the usual mistakes."""
+    d_h = params["Wy"].T @ d_y_t + d_h_next
+    if slope is None:
+        slope = 1 - h_t**2
+    delta = d_h * slope
+    grads = {"Wx": np.outer(delta, x_t), "Wh": np.outer(delta, h_prev if wh_prev is None else wh_prev),
+             "bx": delta, "Wy": np.outer(d_y_t, h_t), "by": d_y_t}
+    return sign * (params["Wh"].T @ delta), {name: sign * grad for name, grad in grads.items()}
+
+
+def step_backward_batch(d_y_t, d_h_next, x_t, h_prev, h_t, params, **mistake):
+    """The same for one sequence or a batch: the batch sums the single-sequence steps."""
+    if np.ndim(x_t) == 1:
+        return step_backward(d_y_t, d_h_next, x_t, h_prev, h_t, params, **mistake)
+    parts = [step_backward(*row, params, **mistake) for row in zip(d_y_t, d_h_next, x_t, h_prev, h_t, strict=True)]
+    return np.array([part[0] for part in parts]), {name: sum(part[1][name] for part in parts) for name in parts[0][1]}
+
+
+def pre_activation_of(x_t, h_prev, params):
+    return params["Wx"] @ x_t + params["Wh"] @ h_prev + params["bx"]
+
+
+def step_backward_slope_from_a(d_y_t, d_h_next, x_t, h_prev, h_t, params):
+    def one(d_y, d_next, x, h_p, h):
+        return step_backward(d_y, d_next, x, h_p, h, params, slope=1 - pre_activation_of(x, h_p, params) ** 2)
+
+    if np.ndim(x_t) == 1:
+        return one(d_y_t, d_h_next, x_t, h_prev, h_t)
+    parts = [one(*row) for row in zip(d_y_t, d_h_next, x_t, h_prev, h_t, strict=True)]
+    return np.array([part[0] for part in parts]), {name: sum(part[1][name] for part in parts) for name in parts[0][1]}
+
+
+def bptt(inputs, labels, params, h0, step=step_backward_batch, average=True, carry=True, flip=False, **mistake):
+    """A student's BPTT on top of the helpers' forward pass, with switches for the usual mistakes."""
+    hidden_states, outputs = reference.rnn_forward(inputs, params, h0)
+    probabilities, one_hot = loss_parts(outputs, labels)
+    count = labels.size if average else 1
+    loss = -np.sum(one_hot * np.log(probabilities)) / count
+    d_outputs = (one_hot - probabilities if flip else probabilities - one_hot) / count
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    d_h_next = np.zeros_like(h0)
+    for t in reversed(range(inputs.shape[-2])):
+        h_prev = hidden_states[..., t - 1, :] if t > 0 else h0
+        d_h_prev, step_grads = step(d_outputs[..., t, :], d_h_next if carry else 0 * d_h_next, inputs[..., t, :],
+                                    h_prev, hidden_states[..., t, :], params, **mistake)
+        d_h_next = d_h_prev
+        for name in step_grads:
+            grads[name] += step_grads[name]
+    grads["h0"] = d_h_next
+    return loss, grads
+
+
+# ---- clipping and momentum (notebook 07) -----------------------------------------------------
+
+
+def clip_each_on_its_own(grads, max_norm):
+    clipped = {}
+    for name, grad in grads.items():
+        norm = np.linalg.norm(grad)
+        clipped[name] = grad * min(1, max_norm / norm)
+    return clipped, np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+
+
+def clip_always(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+    return {name: grad * max_norm / norm for name, grad in grads.items()}, norm
+
+
+def momentum_ascent(params, grads, velocity, learning_rate, momentum):
+    new_velocity = {k: momentum * velocity[k] + learning_rate * grads[k] for k in params}
+    return {k: params[k] + new_velocity[k] for k in params}, new_velocity
+
+
+def momentum_ignored(params, grads, velocity, learning_rate, momentum):
+    new_velocity = {k: -learning_rate * grads[k] for k in params}
+    return {k: params[k] + new_velocity[k] for k in params}, new_velocity
+
+
+WRONG_IMPLEMENTATIONS = [
+    ("rnn_step_forward", step_wh_transposed, "W_h is used transposed"),
+    ("rnn_step_forward", step_no_bias, "bias b_x is missing"),
+    ("rnn_step_forward", step_no_tanh, "tanh is missing"),
+    ("rnn_step_forward", step_tanh_twice, "tanh is applied twice"),
+    ("rnn_step_forward", step_output_from_previous_state, "off by one in time"),
+    ("rnn_step_forward", step_column_vectors, "column vectors (H, 1)"),
+    ("rnn_step_forward", step_one_vector_only, "not yet for a batch"),
+    ("rnn_forward", lambda i, p, h0: forward_loop(i, p, h0, carry=False), "not carried from step to step"),
+    ("rnn_forward", lambda i, p, h0: forward_loop(i, p, h0, store_before=True), "off by one in time"),
+    ("rnn_forward", lambda i, p, h0: forward_loop(i, p, h0, use_h0=False), "h0 is not used"),
+    ("rnn_forward", forward_without_tanh, "tanh is missing"),
+    ("rnn_forward", forward_one_sequence_only, "not yet for a batch"),
+    ("predict", predict_over_time, "over the time axis"),
+    ("accuracy", accuracy_percent, "percentage instead of a fraction"),
+    ("accuracy", accuracy_count, "number of correct predictions"),
+    ("softmax_cross_entropy", loss_summed, "summed over the steps instead of averaged"),
+    ("softmax_cross_entropy", loss_mean_over_entries, "averaged over the wrong count"),
+    ("softmax_cross_entropy", loss_mean_over_batch, "averaged over the wrong count"),
+    ("softmax_cross_entropy", loss_gradient_not_averaged, "its gradient is not"),
+    ("softmax_cross_entropy", loss_without_max_shift, "max shift is missing"),
+    ("softmax_cross_entropy", loss_gradient_sign_flipped, "sign of the gradient is flipped"),
+    ("rnn_step_backward", step_backward_slope_from_a, "1 - a_t^2"),
+    ("rnn_step_backward", lambda *a: step_backward_batch(*a, slope=1.0), "tanh derivative is missing"),
+    ("rnn_step_backward", lambda *a: step_backward_batch(*a, sign=-1.0), "sign is flipped"),
+    ("rnn_step_backward", lambda *a: step_backward_batch(*a, wh_prev=a[4]), "mixed up in dW_h"),
+    ("rnn_step_backward", lambda *a: step_backward(*a), "not yet for a batch"),
+    ("rnn_backward", lambda *a: bptt(*a, step=step_backward_slope_from_a), "1 - a_t^2"),
+    ("rnn_backward", lambda *a: bptt(*a, slope=1.0), "tanh derivative is missing"),
+    ("rnn_backward", lambda *a: bptt(*a, average=False), "summed over the steps instead of averaged"),
+    ("rnn_backward", lambda *a: bptt(*a, carry=False), "gradient from step t+1 is not carried"),
+    ("rnn_backward", lambda *a: bptt(*a, flip=True), "sign is flipped"),
+    ("clip_gradients", clip_each_on_its_own, "clipped on its own"),
+    ("clip_gradients", clip_always, "scaled up to max_norm"),
+    ("sgd_momentum_step", momentum_ascent, "sign is flipped"),
+    ("sgd_momentum_step", momentum_ignored, "velocity is not carried"),
+]
+
+
+@pytest.mark.parametrize("name, function, mistake", WRONG_IMPLEMENTATIONS,
+                         ids=[f"{name}-{mistake}" for name, _, mistake in WRONG_IMPLEMENTATIONS])
+def test_a_wrong_implementation_gets_its_mistake_named(name, function, mistake):
+    passed, message = judge_function(name, function)
+    assert not passed
+    assert mistake in message, message
+
+
+@pytest.mark.parametrize("name", sorted(IMPLEMENTATIONS))
+def test_the_reference_passes_and_a_stub_is_not_done(name):
+    passed, message = judge_function(name, IMPLEMENTATIONS[name].reference)
+    assert passed and message.startswith(f"{name}: correct!")
+
+    def stub(*arguments):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    assert judge_function(name, stub) == (False, judge_function(name, stub)[1])
+    assert "not done yet" in judge_function(name, stub)[1]
+    assert "not done yet" in judge_function(name, lambda *arguments: None)[1]
+
+
+def test_a_function_built_on_an_unfinished_exercise_says_which():
+    def rnn_step_backward(*arguments):
+        raise NotImplementedError
+
+    def uses_the_stub(inputs, labels, params, h0):
+        return bptt(inputs, labels, params, h0, step=rnn_step_backward)
+
+    message = judge_function("rnn_backward", uses_the_stub)[1]
+    assert "calls rnn_step_backward(), which is not done yet" in message, message
+
+
+def test_the_hand_written_solutions_of_the_notebooks_pass():
+    """Student-style correct code (np.outer, a loop per sequence) passes as well as the reference does."""
+    assert judge_function("rnn_step_backward", step_backward_batch)[0]
+    assert judge_function("rnn_backward", bptt)[0]
+    assert judge_function("rnn_forward", forward_loop)[0]
+    assert judge_function("softmax_cross_entropy", lambda o, c: loss_mean_over_batch(o, c) if o.ndim == 2
+                          else loss_without_max_shift(o - o.max(axis=-1, keepdims=True), c))[0]
+
+
+def test_an_exception_is_two_or_three_lines_pointing_at_the_students_line():
+    passed, message = judge_function("rnn_step_forward", step_wx_transposed)
+    lines = message.splitlines()
+    assert not passed and len(lines) <= 4, message
+    assert "raised ValueError" in lines[0] and "step_wx_transposed()" in lines[0]
+    assert 'x_t @ params["Wx"] + h_prev' in lines[1]  # the student's own line, not numpy's
+    assert "transposed" in lines[-1]
+
+
+def test_an_error_from_a_helper_points_at_the_call_in_the_students_code():
+    def uses_helper_wrongly(x_t, h_prev, params):
+        return reference.rnn_step_forward(x_t, h_prev[:2], params)
+
+    message = judge_function("rnn_step_forward", uses_helper_wrongly)[1]
+    assert "uses_helper_wrongly()" in message and "h_prev[:2]" in message
+
+
+def test_a_global_variable_instead_of_an_argument_is_suspected():
+    example_params = IMPLEMENTATIONS["rnn_step_forward"].cases()[0].arguments[2]
+
+    def uses_notebook_params(x_t, h_prev, params):
+        return reference.rnn_step_forward(x_t, h_prev, example_params)
+
+    message = judge_function("rnn_step_forward", uses_notebook_params)[1]
+    assert "instead of the function's arguments" in message, message
+
+
+def test_the_students_arguments_are_copies():
+    def changes_its_arguments(x_t, h_prev, params):
+        params["Wx"] *= 2  # would corrupt every later case if they shared arrays
+        return reference.rnn_step_forward(x_t, h_prev, params)
+
+    assert "not correct yet" in judge_function("rnn_step_forward", changes_its_arguments)[1]
+    assert judge_function("rnn_step_forward", reference.rnn_step_forward)[0]
+
+
+def test_check_function_prints_and_rejects_unknown_names(capsys):
+    check_function("accuracy", accuracy_percent)
+    assert "percentage" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="unknown implementation exercise"):
+        judge_function("rnn_everything", reference.rnn_forward)
+    with pytest.raises(TypeError, match="callable"):
+        judge_function("rnn_forward", None)
