@@ -1,19 +1,127 @@
-"""The memory experiment of notebook 09: which cells learn to carry one bit across a gap?
+"""Memory experiments: can a recurrent network learn to carry bits across time, and how fast?
 
-Each trial trains a fresh network on ``remember_first_task`` (the label at the last step is the
-first input's sign; random distractor bits fill the gap) with a fixed budget of Adam steps, and
-reports how many steps it needed to reach the target test accuracy, or None if it did not.
-The settings are module constants, so the notebook and the tests use the same ones.
+Notebook 08, the vanilla RNN: ``train_until_solved`` trains any registered cell until its test
+accuracy reaches ``SOLVED_ACCURACY`` and says how many gradient steps that took;
+``remember_first_setup``, ``gradient_reach`` and ``remember_first_run`` carry one bit over ``gap``
+distractors (``remember_first_task``) from a chosen spectral radius of Wh; ``delayed_recall_run`` is
+the capacity experiment, the last ``delay`` bits held at once.
+
+Notebook 09, three cells compared: ``steps_to_remember`` trains a fresh vanilla RNN, LSTM or GRU of
+matched size on ``remember_first_task`` with fresh batches and a fixed budget of Adam steps, and
+reports how many steps it needed (or None). Its settings are module constants, so the notebook and
+the tests use the same ones.
 """
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_entries, check_number, check_positive_int
+from ._checks import check_data, check_entries, check_number, check_positive_int
+from .backprop import gradient_through_time
 from .cells import get_cell
-from .core import make_rng
-from .tasks import remember_first_task
-from .training import Adam, evaluate
+from .core import init_params, make_rng, spectral_radius
+from .tasks import delayed_recall_task, remember_first_task, train_test_split
+from .training import Adam, evaluate, train
+
+SOLVED_ACCURACY = 0.95  # test accuracy at which a run counts as solved
+
+
+def train_until_solved(params, train_data, test_data, optimizer, max_steps, batch_size=64, clip_norm=None,
+                       target=SOLVED_ACCURACY, cell="rnn", seed=0):
+    """Train ``params`` in place, one epoch at a time, until the test accuracy reaches ``target``.
+
+    Inputs:
+    - params, train_data, test_data, optimizer, batch_size, clip_norm, cell: as for ``train``
+      (data dicts with 'inputs' (N, T, D) and 'labels' (N, T))
+    - max_steps: the budget of gradient steps (whole epochs only: the last partial epoch is not run)
+    - target: the test accuracy that counts as solved, in (0, 1]
+    - seed: seeds the shuffling of every epoch
+
+    Returns the number of gradient steps after which the test accuracy first reached ``target``
+    (checked after every epoch), or None if the budget ran out first.
+    """
+    check_positive_int("max_steps", max_steps)
+    check_positive_int("batch_size", batch_size)
+    check_number("target", target, 0, 1, low_open=True)
+    epoch_rng = make_rng(seed)
+    num_sequences = check_data("train_data", train_data)[0].shape[0]
+    steps_per_epoch = -(-num_sequences // batch_size)  # ceil: a last, smaller batch is a step too
+    if steps_per_epoch > max_steps:
+        raise ValueError(f"max_steps must allow one epoch of train_data ({steps_per_epoch} steps of batch_size "
+                         f"{batch_size}), got {max_steps}")
+    for epoch in range(1, max_steps // steps_per_epoch + 1):
+        # train checks every other argument before its first update.
+        history = train(params, train_data, optimizer, epochs=1, batch_size=batch_size, test_data=test_data,
+                        clip_norm=clip_norm, seed=int(epoch_rng.randint(0, 2**31 - 1)), cell=cell)
+        if history["test_accuracy"][-1] >= target:
+            return epoch * steps_per_epoch
+    return None
+
+
+def small_rnn(hidden_size, radius, seed=0):
+    """A vanilla RNN with 1 input and 2 outputs, weights N(0, 1/H), Wh rescaled to spectral radius ``radius``.
+
+    Returns a dict like ``init_params``'s: 'Wx' (H, 1), 'Wh' (H, H), 'Wy' (2, H), 'bx' (H,), 'by' (2,).
+    """
+    check_number("radius", radius, 0, 100, low_open=True)
+    params = {name: value / np.sqrt(hidden_size) for name, value in init_params(1, hidden_size, 2, seed=seed).items()}
+    params["Wh"] *= radius / spectral_radius(params["Wh"])
+    return params
+
+
+def remember_first_setup(gap, seed, hidden_size=32, initial_radius=0.5, num_sequences=2400):
+    """One run's starting point: ``small_rnn(hidden_size, initial_radius, seed)`` and the data of
+    ``remember_first_task(num_sequences, gap, seed)``, split 80% / 20% into training and test sets.
+
+    Returns (params, train_data, test_data); the data dicts hold 'inputs' (N, gap + 1, 1) and 'labels' (N, gap + 1).
+    """
+    check_number("initial_radius", initial_radius, 0, 100, low_open=True)
+    check_positive_int("num_sequences", num_sequences)
+    if num_sequences < 3:
+        raise ValueError(f"num_sequences must be at least 3, to leave sequences on both sides of the 80/20 split, "
+                         f"got {num_sequences}")
+    train_data, test_data = train_test_split(remember_first_task(num_sequences, gap, seed=seed), seed=seed)
+    return small_rnn(hidden_size, initial_radius, seed=seed), train_data, test_data
+
+
+def gradient_reach(params, inputs, labels):
+    """How much of the last step's gradient reaches the first state: ||dL_T/dh_1|| / ||dL_T/dh_T||.
+
+    - params: dict from ``init_params``
+    - inputs: shape (N, T, D); labels: shape (N, T), with a label at the last step
+
+    Both norms are means over the N sequences (see ``gradient_through_time``).
+    """
+    norms = gradient_through_time(inputs, labels, params)
+    return float(norms[-1] / norms[0])
+
+
+def remember_first_run(gap, seed, hidden_size=32, initial_radius=0.5, learning_rate=0.002, max_steps=600,
+                       num_sequences=2400, clip_norm=5.0):
+    """Train a vanilla RNN from ``remember_first_setup(...)`` with Adam in batches of 64, within ``max_steps``.
+
+    Returns a dict with 'steps' (gradient steps until test accuracy >= SOLVED_ACCURACY, or None if the
+    budget ran out first) and 'final_radius' (rho(Wh) after training; it starts at ``initial_radius``).
+    """
+    params, train_data, test_data = remember_first_setup(gap, seed, hidden_size, initial_radius, num_sequences)
+    steps = train_until_solved(params, train_data, test_data, Adam(learning_rate=learning_rate), max_steps,
+                               clip_norm=clip_norm, seed=seed)
+    return {"steps": steps, "final_radius": spectral_radius(params["Wh"])}
+
+
+def delayed_recall_run(hidden_size, delay, seed=0):
+    """Test accuracy of a vanilla RNN trained on ``delayed_recall_task(1000, 40, delay, seed)``.
+
+    The network is ``small_rnn(hidden_size, 1.0, seed)``, trained on 80% of the sequences with Adam
+    (learning rate 0.005) for 30 epochs of batches of 32, clipping at 5, and tested on the other 20%.
+    The label at every step is the bit from ``delay`` steps before, so the network must hold the last
+    ``delay`` bits at once: a test of capacity.
+    """
+    train_data, test_data = train_test_split(delayed_recall_task(1000, 40, delay, seed=seed), seed=seed)
+    params = small_rnn(hidden_size, 1.0, seed=seed)
+    history = train(params, train_data, Adam(learning_rate=0.005), epochs=30, batch_size=32, test_data=test_data,
+                    clip_norm=5.0, seed=seed)
+    return history["test_accuracy"][-1]
+
 
 # Hidden sizes that give the three cells about the same number of parameters with one input and
 # two outputs: 1154 (vanilla, H^2 + 4H + 2), 1186 (LSTM, 4H^2 + 10H + 2), 1136 (GRU, 3H^2 + 9H + 2).
@@ -28,7 +136,6 @@ MAX_STEPS = 320  # the fixed budget of Adam steps
 STEPS_BETWEEN_TESTS = 16
 LEARNING_RATE = 0.005
 CLIP_NORM = 5.0
-TARGET_ACCURACY = 0.95
 
 
 def initial_params(cell, seed, gate_bias=GATE_BIAS):
@@ -52,7 +159,7 @@ def steps_to_remember(cell, gap, seed, gate_bias=GATE_BIAS):
     """Train a fresh ``cell`` ("rnn", "lstm" or "gru") on ``remember_first_task`` with ``gap`` distractors.
 
     Every step draws a fresh batch; every ``STEPS_BETWEEN_TESTS`` steps the accuracy on a fixed test
-    set is measured, and training stops once it reaches ``TARGET_ACCURACY`` or after ``MAX_STEPS``.
+    set is measured, and training stops once it reaches ``SOLVED_ACCURACY`` or after ``MAX_STEPS``.
     ``seed`` seeds the data and the weights; ``gate_bias`` is the initial bias of the gate that keeps
     the old state (see ``initial_params``).
 
@@ -78,6 +185,6 @@ def steps_to_remember(cell, gap, seed, gate_bias=GATE_BIAS):
             optimizer.step(params, grads)
             if step % STEPS_BETWEEN_TESTS == 0:
                 test_accuracy = evaluate(params, test_data, cell=cell)
-                if test_accuracy >= TARGET_ACCURACY:
+                if test_accuracy >= SOLVED_ACCURACY:
                     return step, test_accuracy
     return None, test_accuracy

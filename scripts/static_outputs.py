@@ -83,29 +83,30 @@ def naive_interact_still():
     return plot_hidden_units(simulate(ExplorerConfig(spectral_radius=0.9))["hidden_states"]).figure
 
 
-def gradient_decay_still():
-    """Notebook 08's spectral-radius slider at its opening value, 1.0 (the notebook's own set-up)."""
-    from rnn_helpers import init_params, spectral_radius
-    from rnn_helpers.backprop import gradient_through_time
-    from rnn_helpers.plots import new_figure, plot_gradient_decay
+def gradient_explorer_still():
+    """Notebook 08's spectral-radius slider (and its ``interact`` twin) at the opening value 1.0: the
+    measured gradient and the two growth rates, from the same functions the slider calls."""
+    from rnn_helpers.plots import COLORS, legend_outside, new_figure
+    from rnn_helpers.spectral_explorer import NORM_RANGE, describe_profile, gradient_profile, probe_batch, scaled_rnn
 
-    rng = np.random.RandomState(0)
-    inputs = rng.randn(32, 60, 1)
-    labels = rng.randint(0, 2, size=(32, 60))
-    params = init_params(1, 32, 2, seed=0)
-    params["Wx"] *= 0.5
-    params["bx"][:] = 0.0
-    params["Wh"] *= 1.0 / spectral_radius(params["Wh"])
+    profile = gradient_profile(scaled_rnn(1.0), *probe_batch())
+    steps_back = np.arange(len(profile["norms"]))
     figure, ax = new_figure()
-    plot_gradient_decay({"$\\rho(W_h)$ = 1.00": gradient_through_time(inputs, labels, params)}, ax=ax)
-    ax.set_ylim(1e-20, 1e8)
+    for key, label, colour in (("norms", "measured", COLORS["vermillion"]),
+                               ("radius_curve", "ρ(Wh)^k (linear RNN)", COLORS["blue"]),
+                               ("singular_value_curve", "‖Wh‖₂^k (bound)", COLORS["black"])):
+        ax.semilogy(steps_back, profile[key], color=colour, label=label)
+    ax.set(xlabel="steps back k", ylabel="gradient norm", ylim=NORM_RANGE,
+           title=describe_profile(profile).split(" · ")[0])
+    legend_outside(ax)
     return figure
 
 
 STILLS = [
     Still(r"build_explorer\(", explorer_still, extra=", or serve the explorer alone with `make app`"),
+    Still(r"GradientExplorer\(", gradient_explorer_still),
+    Still(r"interactive\(naive_plot, radius=", gradient_explorer_still),  # 08's twin: before 05's pattern
     Still(r"interactive\(naive_plot", naive_interact_still),
-    Still(r"interact\(show_gradient_decay", gradient_decay_still),
 ]
 
 

@@ -26,7 +26,19 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import rnn_helpers as rnn  # noqa: E402
-from rnn_helpers import backprop, cells, diagrams, explorer, gated, memory, plots, reference, tasks, training  # noqa: E402
+from rnn_helpers import (  # noqa: E402
+    backprop,
+    cells,
+    diagrams,
+    explorer,
+    gated,
+    memory,
+    plots,
+    reference,
+    spectral_explorer,
+    tasks,
+    training,
+)
 from rnn_helpers.core import IGNORE  # noqa: E402
 
 MODULES = [
@@ -40,6 +52,7 @@ MODULES = [
     "rnn_helpers.gated",
     "rnn_helpers.reference",
     "rnn_helpers.diagrams",
+    "rnn_helpers.spectral_explorer",
     "rnn_helpers.memory",
 ]
 
@@ -556,6 +569,85 @@ ROWS = {
 for name in ("init", "forward_batch", "backward"):
     ROWS["rnn_helpers.cells.Cell"].bad[name] = without(CALLABLE, "returns an array", "returns NaN",
                                                        "returns a string")
+
+
+# Notebook 08's modules: the gradient-decay slider and the memory experiments.
+PROFILE = {
+    "None": lambda v: None,
+    "a list": lambda v: list(v.values()),
+    "a missing key": lambda v: {key: value for key, value in v.items() if key != "norms"},
+    "NaN norms": lambda v: {**v, "norms": with_entry(v["norms"], np.nan)},
+    "2-D norms": lambda v: {**v, "norms": v["norms"][None]},
+    "a string radius": lambda v: {**v, "spectral_radius": "0.9"},
+    "a negative slope": lambda v: {**v, "mean_tanh_slope": -0.5},
+}
+
+
+def probe():
+    """Good inputs and labels for the gradient profile: 2 sequences of 22 steps (the fewest it takes)."""
+    return spectral_explorer.probe_batch(2, 22, seed=0)
+
+
+def tiny_memory_task():
+    return memory.remember_first_setup(3, seed=0, hidden_size=4, num_sequences=10)
+
+
+ROWS.update({
+    "rnn_helpers.spectral_explorer.scaled_rnn": Row(
+        spectral_explorer.scaled_rnn, lambda: {"radius": 1.5, "hidden_size": 4, "seed": 0},
+        {"radius": plus(POSITIVE, above_100=101.0), "hidden_size": SIZE, "seed": SEED}),
+    "rnn_helpers.spectral_explorer.probe_batch": Row(
+        spectral_explorer.probe_batch, lambda: {"num_sequences": 2, "sequence_length": 22, "seed": 0},
+        {"num_sequences": plus(SIZE, too_many_entries=10**6), "sequence_length": plus(SIZE, too_short=21),
+         "seed": SEED}),
+    "rnn_helpers.spectral_explorer.gradient_profile": Row(
+        spectral_explorer.gradient_profile,
+        lambda: {"params": spectral_explorer.scaled_rnn(1.0, hidden_size=4), "inputs": probe()[0],
+                 "labels": probe()[1]},
+        {"params": PARAMS, "inputs": plus(FLOAT_ARRAY, too_short=np.zeros((2, 21, 1))),
+         "labels": plus(LABELS, IGNORE_at_the_last_step=np.where(np.arange(22) == 21, IGNORE, 0)[None].repeat(2, 0))}),
+    "rnn_helpers.spectral_explorer.describe_profile": Row(
+        spectral_explorer.describe_profile,
+        lambda: {"profile": spectral_explorer.gradient_profile(spectral_explorer.scaled_rnn(1.0, hidden_size=4),
+                                                               *probe())},
+        {"profile": PROFILE}),
+    "rnn_helpers.spectral_explorer.GradientExplorer": Row(
+        spectral_explorer.GradientExplorer, lambda: {"radius": 1.0, "inputs": probe()[0], "labels": probe()[1]},
+        {"radius": plus(NUMBER, above_the_slider=3.5, below_the_slider=0.1), "inputs": FLOAT_ARRAY,
+         "labels": LABELS}),
+    "rnn_helpers.memory.train_until_solved": Row(
+        memory.train_until_solved,
+        lambda: {"params": tiny_memory_task()[0], "train_data": tiny_memory_task()[1],
+                 "test_data": tiny_memory_task()[2], "optimizer": training.Adam(0.001), "max_steps": 2, "batch_size": 4,
+                 "clip_norm": 1.0, "target": 0.95, "cell": "rnn", "seed": 0},
+        {"params": PARAMS, "train_data": TRAIN_DATA, "test_data": without(DATA_FOR_MODEL, "None"),
+         "optimizer": OPTIMIZER, "max_steps": plus(SIZE, less_than_an_epoch=1), "batch_size": SIZE,
+         "clip_norm": without(POSITIVE, "None"), "target": plus(POSITIVE, above_one=1.5), "cell": CHOICE,
+         "seed": SEED}),
+    "rnn_helpers.memory.small_rnn": Row(
+        memory.small_rnn, lambda: {"hidden_size": 4, "radius": 0.5, "seed": 0},
+        {"hidden_size": SIZE, "radius": plus(POSITIVE, above_100=101.0), "seed": SEED}),
+    "rnn_helpers.memory.remember_first_setup": Row(
+        memory.remember_first_setup,
+        lambda: {"gap": 3, "seed": 0, "hidden_size": 4, "initial_radius": 0.5, "num_sequences": 10},
+        {"gap": SIZE, "seed": SEED, "hidden_size": SIZE, "initial_radius": plus(POSITIVE, above_100=101.0),
+         "num_sequences": plus(SIZE, too_few_to_split=1)}),
+    "rnn_helpers.memory.gradient_reach": Row(
+        memory.gradient_reach,
+        lambda: {"params": tiny_memory_task()[0], "inputs": tiny_memory_task()[2]["inputs"],
+                 "labels": tiny_memory_task()[2]["labels"]},
+        {"params": PARAMS, "inputs": FLOAT_ARRAY, "labels": LABELS}),
+    "rnn_helpers.memory.remember_first_run": Row(
+        memory.remember_first_run,
+        lambda: {"gap": 3, "seed": 0, "hidden_size": 4, "initial_radius": 0.5, "learning_rate": 0.01, "max_steps": 1,
+                 "num_sequences": 10, "clip_norm": 5.0},
+        {"gap": SIZE, "seed": SEED, "hidden_size": SIZE, "initial_radius": plus(POSITIVE, above_100=101.0),
+         "learning_rate": plus(POSITIVE, huge=1e4), "max_steps": SIZE, "num_sequences": SIZE,
+         "clip_norm": without(POSITIVE, "None")}),
+    "rnn_helpers.memory.delayed_recall_run": Row(
+        memory.delayed_recall_run, lambda: {"hidden_size": 2, "delay": 39, "seed": 0},
+        {"hidden_size": SIZE, "delay": plus(SIZE, as_long_as_the_sequence=40), "seed": SEED}),
+})
 
 
 # ---------------------------------------------------------------- the tests

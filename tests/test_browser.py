@@ -3,8 +3,8 @@
 Starts JupyterLab headless on a free loopback port, opens notebook 05, runs all cells, checks that
 the widgets render as widgets and no cell shows a traceback, then measures how long a key press on
 a slider takes to change the plot's pixels, for the explorer (bqplot) and for the naive
-``interact`` + matplotlib version in the same notebook. Then serves the app with Voila and checks
-that page too. Screenshots go to artifacts/.
+``interact`` + matplotlib version in the same notebook; the same for notebook 08's spectral-radius
+slider. Then serves the app with Voila and checks that page too. Screenshots go to artifacts/.
 
 Needs Chromium at /usr/bin/chromium (``make test`` installs it with apt where it can); without it
 these tests skip. Run them alone with ``.venv/bin/python -m pytest tests/test_browser.py``.
@@ -124,6 +124,10 @@ def jupyterlab():
     news_settings = Path(settings) / "@jupyterlab" / "apputils-extension"
     news_settings.mkdir(parents=True)
     (news_settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    # Never save: running the notebooks must not write their outputs into the repository.
+    document_settings = Path(settings) / "@jupyterlab" / "docmanager-extension"
+    document_settings.mkdir(parents=True)
+    (document_settings / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
     command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={ROOT}",
@@ -202,22 +206,43 @@ def slider_handle(page, scope, description):
     return slider.locator(".noUi-handle").first
 
 
-def test_explorer_in_jupyterlab(jupyterlab, browser, report):
+NOTEBOOK_SCOPE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in view
+# Its kernel's state; a notebook opened earlier in the same JupyterLab has one too, hidden.
+IDLE = f"{NOTEBOOK_SCOPE} .jp-Notebook-ExecutionIndicator[data-status='idle']"
+
+
+def open_notebook(browser, jupyterlab, name):
+    """Open notebooks/``name`` in JupyterLab once its kernel is idle; returns (page, JavaScript errors seen)."""
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{jupyterlab}/lab/tree/notebooks/05-explorer.ipynb?token={TOKEN}")
+    page.goto(f"{jupyterlab}/lab/tree/notebooks/{name}?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.wait_for_selector(IDLE, timeout=90_000)
+    return page, errors
 
+
+def run_from_menu(page, item):
+    """Choose ``item`` (e.g. "Run All Cells") in JupyterLab's Run menu."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    scope = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
+def check_ran_cleanly(page):
+    """Wait until the kernel is idle, then check that no cell shows an error."""
+    page.wait_for_selector(IDLE, timeout=120_000)
+    stderr = f"{NOTEBOOK_SCOPE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    assert page.locator(stderr).count() == 0
+    assert page.locator(NOTEBOOK_SCOPE).get_by_text("Traceback").count() == 0, "a cell shows a traceback"
+
+
+def test_explorer_in_jupyterlab(jupyterlab, browser, report):
+    page, errors = open_notebook(browser, jupyterlab, "05-explorer.ipynb")
+    run_from_menu(page, "Run All Cells")
+    scope = NOTEBOOK_SCOPE
     check_widgets_rendered(page, scope)
     page.wait_for_selector(f"{scope} .rnn-naive img", state="attached", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    assert page.locator(f"{scope} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
-    assert page.get_by_text("Traceback").count() == 0, "a cell shows a traceback"
+    check_ran_cleanly(page)
 
     hidden_units = f"{scope} .rnn-explorer .rnn-hidden-units"
     units_figure = page.locator(hidden_units)
@@ -269,3 +294,40 @@ def test_explorer_in_voila(browser):
         page.close()
     finally:
         stop_server(process)
+
+
+def test_gradient_slider_in_jupyterlab(jupyterlab, browser, report):
+    """Notebook 08's spectral-radius slider (bqplot) against the same plot with interact + matplotlib."""
+    page, errors = open_notebook(browser, jupyterlab, "08-vanishing-gradients.ipynb")
+    # Run the cells up to and including both sliders only: the training runs below them are not needed here.
+    page.locator(f"{NOTEBOOK_SCOPE} .jp-MarkdownCell", has_text="What clipping does").first.click()
+    run_from_menu(page, "Run All Above Selected Cell")
+    app = f"{NOTEBOOK_SCOPE} .rnn-gradient-explorer"
+    page.wait_for_selector(f"{app} .widget-slider", state="attached", timeout=60_000)
+    page.locator(app).scroll_into_view_if_needed()
+    page.wait_for_selector(f"{app} .bqplot svg path", state="attached", timeout=60_000)
+    naive_output = f"{NOTEBOOK_SCOPE} .rnn-naive"
+    page.wait_for_selector(f"{naive_output} img", state="attached", timeout=60_000)
+    check_ran_cleanly(page)
+    assert page.locator(NOTEBOOK_SCOPE).get_by_text("VBox(children=").count() == 0, "a widget is shown as text"
+
+    plot = f"{app} .rnn-gradient-plot"
+    page.locator(plot).scroll_into_view_if_needed()
+    radius = slider_handle(page, app, "ρ(Wh)")
+    assert_plot_follows_slider(page, radius, page.locator(plot))
+    slider = measure_latency_within_target(page, radius, plot, report)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "gradient-slider-jupyterlab.png")
+
+    page.locator(naive_output).scroll_into_view_if_needed()
+    naive = measure_latency(page, slider_handle(page, naive_output, "ρ(Wh)"), naive_output, "img")
+    page.close()
+
+    ratio = slider[0] / naive[0]
+    line = (f"notebook 08 slider latency: median {slider[0]:.0f} ms, p95 {slider[1]:.0f} ms; naive interact: "
+            f"median {naive[0]:.0f} ms, p95 {naive[1]:.0f} ms; ratio {ratio:.2f}")
+    print(line)
+    report(line)
+    assert not errors, f"JavaScript errors in the page: {errors}"
+    assert slider[0] < 100 and slider[1] < 200, f"too slow: {line}"
+    assert ratio <= 0.5, f"not at most half the naive latency: {line}"
