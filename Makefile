@@ -89,10 +89,11 @@ site: setup classroom-assets
 	@echo "Open build/site/_build/html/index.html, or serve it: $(PYTHON) -m http.server --directory build/site/_build/html"
 
 # nbval again under two simulated other CPUs, to show that the stored outputs hold on any computer:
-# numpy's dispatch capped at AVX2 (X86_V3), and numpy's baseline code only with one BLAS thread. Names
+# numpy's dispatch capped at AVX2 (X86_V3), and numpy's baseline code only; both with one BLAS thread each, as
+# they run side by side (two threads each would fight over the two cores). Names
 # from numpy._core._multiarray_umath.__cpu_dispatch__; disabling one the CPU lacks is harmless.
 # (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are left as the machine sets them.)
-CPU_PROFILE_AVX2 := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4"
+CPU_PROFILE_AVX2 := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4" OPENBLAS_NUM_THREADS=1
 CPU_PROFILE_BASELINE := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4 X86_V3" OPENBLAS_NUM_THREADS=1
 
 # The tests build the decks and the site themselves (tests/test_slides_and_site.py).
