@@ -29,8 +29,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+from update_navigation import numbered_notebooks, store_or_report  # the script beside this one
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NAVIGATION_MARKER = "<!--NAVIGATION-->"
 TAG_PREFIX = "slides:"
 TAG_TYPES = {"slide": "slide", "subslide": "subslide", "fragment": "fragment", "continue": "-", "skip": "skip",
@@ -39,10 +39,6 @@ SLIDE_LINES = 20  # lines of 20-px text that fit on a 960 x 700 reveal.js slide 
 LONG_OUTPUT = 12  # output lines that deserve a sub-slide of their own
 CHARACTERS_PER_LINE = 80  # of markdown at the slides' font size
 FIGURE_MIMETYPES = ("image/png", "image/svg+xml", "application/vnd.jupyter.widget-view+json")
-
-
-def numbered_notebooks():
-    return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 
 def tag_override(cell):
@@ -126,18 +122,9 @@ def main(arguments=None):
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every numbered notebook in notebooks/")
     args = parser.parse_args(arguments)
     paths = args.notebooks or numbered_notebooks()
-    stale = []
-    for path in paths:
-        notebook = nbformat.read(path, as_version=4)
-        if apply(notebook):
-            stale.append(path.name)
-            if not args.check:
-                nbformat.write(notebook, path)
-    if args.check and stale:
-        print(f"slide metadata out of date in {stale}; run: python scripts/slide_metadata.py")
-        return 1
-    print(f"slide metadata {'checked' if args.check else 'written'} for {len(paths)} notebooks")
-    return 0
+    notebooks = [nbformat.read(path, as_version=4) for path in paths]
+    changed = [apply(notebook) for notebook in notebooks]
+    return store_or_report(paths, notebooks, changed, args.check, "slide metadata", "scripts/slide_metadata.py")
 
 
 if __name__ == "__main__":

@@ -65,18 +65,29 @@ def main():
     paths = numbered_notebooks()
     notebooks = [nbformat.read(path, as_version=4) for path in paths]
     titles = [(path, title_of(notebook)) for path, notebook in zip(paths, notebooks, strict=True)]
-    stale = []
-    for index, (path, notebook) in enumerate(zip(paths, notebooks, strict=True)):
+    changed = []
+    for index, notebook in enumerate(notebooks):
         previous = titles[index - 1] if index > 0 else None
         following = titles[index + 1] if index + 1 < len(titles) else None
-        if with_navigation(notebook, navigation_line(previous, following)):
-            stale.append(path.name)
-            if not args.check:
-                nbformat.write(notebook, path)
-    if args.check and stale:
-        print(f"navigation out of date in {stale}; run: python scripts/update_navigation.py")
+        changed.append(with_navigation(notebook, navigation_line(previous, following)))
+    return store_or_report(paths, notebooks, changed, args.check, "navigation", "scripts/update_navigation.py")
+
+
+def store_or_report(paths, notebooks, changed, check, what, script):
+    """Write the notebooks whose ``changed`` flag is set, or with ``check`` only name them.
+
+    Shared by the scripts that generate parts of the notebooks (navigation, slide types). Returns the
+    exit status: 1 when ``check`` finds a stale notebook, else 0.
+    """
+    stale = [path for path, is_changed in zip(paths, changed, strict=True) if is_changed]
+    if check and stale:
+        print(f"{what} out of date in {[path.name for path in stale]}; run: python {script}")
         return 1
-    print(f"navigation {'checked' if args.check else 'written'} for {len(paths)} notebooks")
+    if not check:
+        for path, notebook, is_changed in zip(paths, notebooks, changed, strict=True):
+            if is_changed:
+                nbformat.write(notebook, path)
+    print(f"{what} {'checked' if check else 'written'} for {len(paths)} notebooks")
     return 0
 
 
