@@ -97,7 +97,8 @@ def all_finite(array):
     The sum is NaN or inf if any entry is; only if it is (or if finite entries overflowed it) are
     the entries looked at one by one.
     """
-    return math.isfinite(array.sum()) or bool(np.isfinite(array).all())
+    with np.errstate(over="ignore", invalid="ignore"):  # huge finite entries may overflow the sum
+        return math.isfinite(array.sum()) or bool(np.isfinite(array).all())
 
 
 def as_label_array(name, value, ndim, num_classes=None, allow_ignore=False):
@@ -140,6 +141,11 @@ def check_param_dict(params, ndims=None, name="params"):
         if not params:
             raise ValueError(f"{name} must hold at least one parameter array, got an empty dict")
         ndims = dict.fromkeys(params)
+    if isinstance(params, dict) and all(key in params for key in ndims) and len(params) > len(ndims):
+        extra = [key for key in params if key not in ndims]
+        raise ValueError(f"{name} has unexpected keys {extra}: expected exactly the keys {list(ndims)}, got "
+                         f"{list(params)}; keep only the parameters with "
+                         f"{name} = {{k: {name}[k] for k in {list(ndims)}}}")
     check_keys(name, params, ndims)
     for key, ndim in ndims.items():
         label = f"{name}[{key!r}]"
@@ -148,7 +154,7 @@ def check_param_dict(params, ndims=None, name="params"):
             arrived = f"dtype {value.dtype}" if isinstance(value, np.ndarray) else describe_value(value)
             raise TypeError(
                 f"{label} must be a float64 NumPy array (parameters are updated in place), got {arrived}; "
-                f"convert with np.array(..., dtype=np.float64)"
+                f"convert them all with {name} = {{k: np.array(v, dtype=np.float64) for k, v in {name}.items()}}"
             )
         as_float_array(label, value, ndim)
 
@@ -238,6 +244,86 @@ def check_backward(inputs, labels, params, h0, reduction="mean", clip_norm=None,
     labels = as_label_array("labels", labels, inputs.ndim - 1, params["Wy"].shape[0], allow_ignore=True)
     expect_shape("labels", labels, inputs.shape[:-1])
     return inputs, labels, h0
+
+
+def check_backward_batch(inputs, labels, params, h0, reduction="mean", clip_norm=None, shapes=RNN_SHAPES):
+    """Check the arguments of a loss or a backward pass (see ``check_backward``) and return inputs, labels
+    and h0 with a batch axis, (N, T, D), (N, T), (N, H) or None, and whether they were one sequence."""
+    inputs, labels, h0 = check_backward(inputs, labels, params, h0, reduction, clip_norm, shapes)
+    single = inputs.ndim == 2
+    if single:
+        return inputs[None], labels[None], None if h0 is None else h0[None], True
+    return inputs, labels, h0, False
+
+
+class FloatOverflowError(ValueError):
+    """A result does not fit in float64 although every argument is finite: an argument is far too large.
+
+    A ValueError, so callers that catch bad input catch it; ``train`` tells it apart from a divergence.
+    """
+
+
+def largest_entry(value):
+    """The largest |entry| of an array or of a dict of arrays, and where it is: (number, name suffix)."""
+    if isinstance(value, dict):
+        key = max(value, key=lambda k: float(np.abs(value[k]).max()))
+        return float(np.abs(value[key]).max()), f"[{key!r}]"
+    return float(np.abs(value).max()), ""
+
+
+def check_finite_loss(loss, name, value):
+    """Raise FloatOverflowError unless ``loss`` is finite.
+
+    The arguments were checked finite, so a loss of inf or NaN means float64 overflowed: scores so far
+    apart that their differences or the loss exceed about 1.8e308. ``name`` is the argument to blame
+    ("outputs", or "params" for a backward pass), ``value`` that argument (an array or a dict of arrays).
+    """
+    if math.isfinite(loss):
+        return
+    largest, where = largest_entry(value)
+    raise FloatOverflowError(
+        f"{name} must be small enough for the loss to fit in float64 (below about 1.8e308), got entries up to "
+        f"{largest:.3g} (in {name}{where}), which make the loss {loss}. "
+        + ("Weights this large are not a network that can be trained or checked: initialise new ones."
+           if name == "params" else "Scores this far apart overflow.")
+    )
+
+
+def check_magnitude(name, array, limit, purpose, explanation):
+    """Raise ValueError unless every |entry| of the float array ``array`` is at most ``limit``.
+
+    ``purpose`` says what the limit is for (e.g. "(MAX_ADAM_GRADIENT) for Adam"), ``explanation`` what
+    goes wrong beyond it and what to do instead.
+    """
+    largest = float(np.abs(array).max())
+    if largest > limit:
+        raise ValueError(f"{name} must have entries of at most {limit:.3g} {purpose}, got entries up to {largest:.3g}: "
+                         f"{explanation}")
+
+
+def power_of_two_scale(*arrays):
+    """A power of two at most the largest |entry| of ``arrays`` and above half of it (1.0 if every entry is zero).
+
+    Dividing by it is exact: a norm, sum or SVD computed on the divided arrays and multiplied back gives
+    the same bits as on the arrays themselves, but no square or sum of huge entries (above ~1e154)
+    overflows on the way.
+    """
+    largest = max(float(np.abs(array).max()) for array in arrays)
+    return 2.0 ** math.floor(math.log2(largest)) if largest > 0 else 1.0
+
+
+def check_finite_results(results, **arguments):
+    """Raise FloatOverflowError unless every array in ``results`` (a list of arrays and dicts of arrays) is finite.
+
+    The ``arguments`` (name=array) were checked finite, so a NaN or inf in the results means float64
+    overflowed on their size; the error names each argument with its largest entry.
+    """
+    arrays = [array for result in results for array in (result.values() if isinstance(result, dict) else [result])]
+    if all(all_finite(array) for array in arrays):
+        return
+    sizes = ", ".join(f"{largest_entry(value)[0]:.3g} in {name}" for name, value in arguments.items())
+    raise FloatOverflowError(f"{', '.join(arguments)} must be small enough for the results to fit in float64 (below "
+                             f"about 1.8e308), got entries up to {sizes}, with which they overflow to inf or NaN")
 
 
 def check_loss(outputs, labels, reduction):

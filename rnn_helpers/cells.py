@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._checks import PARAM_NAMES, check_choice, describe_value
-from .backprop import rnn_backward
+from .bptt import rnn_backward
 from .core import init_params, rnn_forward_batch
 from .gated import (
     GRU_SHAPES,

@@ -15,6 +15,7 @@ import numpy as np
 from ._checks import (
     IGNORE,
     MAX_SEED,
+    all_finite,
     as_float_array,
     as_label_array,
     check_entries,
@@ -24,6 +25,7 @@ from ._checks import (
     check_step,
     describe_value,
     expect_shape,
+    power_of_two_scale,
 )
 
 
@@ -265,13 +267,20 @@ def project_2d(hidden_states):
     trajectory with no spread, the missing components are zero.
     """
     hidden_states = as_float_array("hidden_states", hidden_states, 2)
-    centred = hidden_states - hidden_states.mean(axis=0)
+    # Work on the states divided by a power of two near their largest entry (exact, so the same bits for
+    # usual values): then no mean or SVD overflows on huge ones. The coordinates are scaled back at the end.
+    scale = power_of_two_scale(hidden_states)
+    centred = hidden_states / scale - (hidden_states / scale).mean(axis=0)
     # SVD of the centred trajectory: the right singular vectors are the principal directions.
     _, singular_values, directions = np.linalg.svd(centred, full_matrices=False)
     coordinates = np.zeros((hidden_states.shape[0], 2))
     explained = np.zeros(2)
     k = min(2, directions.shape[0])
-    coordinates[:, :k] = centred @ directions[:k].T
+    with np.errstate(over="ignore"):  # checked just below
+        coordinates[:, :k] = (centred @ directions[:k].T) * scale
+    if not all_finite(coordinates):
+        raise ValueError(f"hidden_states must spread over less than float64's range (about 1.8e308) for their "
+                         f"coordinates to fit, got entries up to {float(np.abs(hidden_states).max()):.3g}")
     total = np.sum(singular_values**2)
     if total > 0:
         explained[:k] = singular_values[:k] ** 2 / total

@@ -132,8 +132,11 @@ def nice_bound(value):
     check_number("value", value, 0, 1e300)
     if value == 0:
         return 1.0
-    power = 10.0 ** np.floor(np.log10(value))
-    return float(next(step * power for step in NICE_STEPS if step * power >= value))
+    exponent = int(np.floor(np.log10(value)))
+    # Each candidate read from its decimal text, e.g. float("1.5e-320"): the nearest float64 to the round
+    # number, even where 10.0 ** exponent (a subnormal below 1e-308) is not. The last step, 10, always holds.
+    candidates = [float(f"{step:g}e{exponent}") for step in NICE_STEPS]
+    return next(candidate for candidate in candidates if candidate >= value)
 
 
 def describe(result):

@@ -41,15 +41,20 @@ two agree to 1e-12.
 
 import numpy as np
 
-from ._checks import check_entries, check_forward, check_number, check_positive_int, check_step, param_shape
-from .backprop import (
-    _as_batch,
-    _scratch_array,
-    _softmax_cross_entropy_class_major,
-    clip_gradients,
-    softmax_cross_entropy,
+from ._checks import (
+    check_backward_batch,
+    check_entries,
+    check_finite_loss,
+    check_forward,
+    check_number,
+    check_positive_int,
+    check_step,
+    param_shape,
 )
+from ._scratch import scratch_array
+from .clipping import clip_gradients
 from .core import make_rng, read_out, tanh_in_place
+from .losses import softmax_cross_entropy, softmax_cross_entropy_class_major
 
 # Parameter shapes in the notation of ``_checks.check_params``: "4H" is four gates' blocks stacked.
 LSTM_SHAPES = {"Wx": ("4H", "D"), "Wh": ("4H", "H"), "Wy": ("O", "H"), "bx": ("4H",), "by": ("O",)}
@@ -198,11 +203,11 @@ def lstm_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
 
     Same arguments and returns as ``lstm_backward`` (without clipping).
     """
-    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, shapes=LSTM_SHAPES)
+    inputs, labels, h0, single = check_backward_batch(inputs, labels, params, h0, reduction, shapes=LSTM_SHAPES)
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
     hidden_states, cell_states, outputs = lstm_forward(inputs, params, h0)
-    loss, d_outputs = softmax_cross_entropy(outputs, labels, reduction)
+    loss, d_outputs = _loss_from_params(outputs, labels, reduction, params)
     # The states before each step: h_0, h_1 .. h_{T-1} and c_0 = 0, c_1 .. c_{T-1}.
     h_before = np.concatenate([h0[:, None], hidden_states[:, :-1]], axis=1)
     c_before = np.concatenate([np.zeros_like(h0)[:, None], cell_states[:, :-1]], axis=1)
@@ -218,6 +223,16 @@ def lstm_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
             grads[name] += grad
     grads["h0"] = d_h_next[0] if single else d_h_next
     return loss, grads
+
+
+def _loss_from_params(outputs, labels, reduction, params):
+    """``softmax_cross_entropy`` of the outputs a reference backward pass computed from ``params``: when
+    float64 overflows (the outputs or the loss are inf), the error names params, the caller's argument."""
+    try:
+        return softmax_cross_entropy(outputs, labels, reduction)
+    except ValueError:  # outputs with inf (Wy h overflowed) or a loss that overflows
+        check_finite_loss(np.inf, "params", params)
+        raise
 
 
 def _read_out_grads(d_outputs, hidden_states):
@@ -317,11 +332,11 @@ def gru_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
 
     Same arguments and returns as ``gru_backward`` (without clipping).
     """
-    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, shapes=GRU_SHAPES)
+    inputs, labels, h0, single = check_backward_batch(inputs, labels, params, h0, reduction, shapes=GRU_SHAPES)
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
     hidden_states, outputs = gru_forward(inputs, params, h0)
-    loss, d_outputs = softmax_cross_entropy(outputs, labels, reduction)
+    loss, d_outputs = _loss_from_params(outputs, labels, reduction, params)
     h_before = np.concatenate([h0[:, None], hidden_states[:, :-1]], axis=1)  # h_0 .. h_{T-1}
     grads = _read_out_grads(d_outputs, hidden_states)
     grads.update({name: np.zeros_like(params[name]) for name in ("Wx", "Wh", "bx", "bhn")})
@@ -445,8 +460,9 @@ def _loss_and_output_gradients(states, labels, params, reduction):
     """
     hidden_size = states.shape[2]
     scores = params["Wy"] @ states.reshape(-1, hidden_size).T + params["by"][:, None]  # class-major (O, T * N)
-    loss, d_scores = _softmax_cross_entropy_class_major(scores, labels.T.reshape(-1), reduction)
-    d_states = _scratch_array("gated_d_states", states.shape)
+    loss, d_scores = softmax_cross_entropy_class_major(scores, labels.T.reshape(-1), reduction)
+    check_finite_loss(loss, "params", params)
+    d_states = scratch_array("gated_d_states", states.shape)
     np.matmul(d_scores.T, params["Wy"], out=d_states.reshape(-1, hidden_size))
     return loss, d_scores, d_states
 
@@ -507,12 +523,13 @@ def lstm_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=N
         d_a = [d_c g i (1 - i), d_c c_{t-1} f (1 - f), d_c i (1 - g^2), d_h tanh(c_t) o (1 - o)]
         d_h_next = Wh^T d_a
     """
-    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, clip_norm, shapes=LSTM_SHAPES)
+    inputs, labels, h0, single = check_backward_batch(inputs, labels, params, h0, reduction, clip_norm,
+                                                      shapes=LSTM_SHAPES)
     batch_size, sequence_length, _ = inputs.shape
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((batch_size, hidden_size)) if h0 is None else h0
     inputs_with_ones = _time_major_with_ones(inputs)
-    gates, cells, tanh_cells, states = _lstm_run(inputs_with_ones, params, h0, _scratch_array)
+    gates, cells, tanh_cells, states = _lstm_run(inputs_with_ones, params, h0, scratch_array)
     loss, d_scores, d_states = _loss_and_output_gradients(states, labels, params, reduction)
 
     # Each step overwrites its gate values i, f, g, o with dL/da for them.
@@ -624,12 +641,13 @@ def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
         d_a_n = d_h (1 - z) (1 - n^2);   d_a_z = d_h (h_{t-1} - n) z (1 - z);   d_a_r = d_a_n hidden_n r (1 - r)
         d_h_next = d_h z + Wh^T [d_a_r, d_a_z, d_a_n r]
     """
-    inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, clip_norm, shapes=GRU_SHAPES)
+    inputs, labels, h0, single = check_backward_batch(inputs, labels, params, h0, reduction, clip_norm,
+                                                      shapes=GRU_SHAPES)
     batch_size, sequence_length, _ = inputs.shape
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((batch_size, hidden_size)) if h0 is None else h0
     inputs_with_ones = _time_major_with_ones(inputs)
-    gates, hidden_n, states = _gru_run(inputs_with_ones, params, h0, _scratch_array)
+    gates, hidden_n, states = _gru_run(inputs_with_ones, params, h0, scratch_array)
     loss, d_scores, d_states = _loss_and_output_gradients(states, labels, params, reduction)
 
     # Each step overwrites its gates r, z, n with dL/d(Wh h_{t-1} + [0, 0, bhn]) = [d_a_r, d_a_z, d_a_n r],

@@ -16,7 +16,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ._checks import check_data, check_entries, check_number, check_positive_int
-from .backprop import gradient_through_time
+from .bptt import gradient_through_time
 from .cells import get_cell
 from .core import init_params, make_rng, spectral_radius
 from .tasks import delayed_recall_task, remember_first_task, train_test_split

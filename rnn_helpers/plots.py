@@ -243,6 +243,9 @@ def plot_gradient_decay(norms_by_label, ax=None, title="Gradient reaching back k
         checked[label] = as_float_array(f"norms_by_label[{label!r}]", norms, 1)
         if checked[label].min() < 0:
             raise ValueError(f"norms_by_label[{label!r}] must hold norms (>= 0), got {checked[label].min()}")
+        if checked[label].max() == 0:
+            raise ValueError(f"norms_by_label[{label!r}] must hold at least one norm above 0 to draw on the log "
+                             f"axis (zeros cannot be drawn there), got only zeros: no gradient reaches back at all")
     _check_axes_and_title(ax, title)
     ax = _axes(ax)
     for label, norms in checked.items():

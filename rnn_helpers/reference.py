@@ -23,7 +23,16 @@ rows, so Wx x_t becomes x_t @ Wx.T: the same formula then serves one vector (D,)
 
 import numpy as np
 
-from ._checks import check_backward, check_clipping, check_forward, check_loss, check_momentum_step, check_step
+from ._checks import (
+    check_backward,
+    check_clipping,
+    check_finite_results,
+    check_forward,
+    check_loss,
+    check_momentum_step,
+    check_step,
+    power_of_two_scale,
+)
 
 IGNORE = -1  # a label of -1 marks a step without a target (same value as rnn_helpers.core.IGNORE)
 
@@ -124,6 +133,7 @@ def rnn_step_backward(d_y_t, d_h_next, x_t, h_prev, h_t, params):
         "Wy": d_y_t.T @ h_t,
         "by": d_y_t.sum(axis=0),
     }
+    check_finite_results([d_h_prev, grads], d_y_t=d_y_t, d_h_next=d_h_next, h_t=h_t)  # huge arguments overflow
     return d_h_prev, grads
 
 
@@ -171,7 +181,10 @@ def clip_gradients(grads, max_norm):
     Returns (clipped_grads, norm): a new dict, same keys and shapes, and ||g|| before clipping.
     """
     grads = check_clipping(grads, max_norm)
-    norm = np.sqrt(sum(np.sum(grad**2) for grad in grads.values()))
+    # ||g|| = s ||g / s||: dividing by s, a power of two near the largest entry, first keeps the squares of
+    # entries above ~1e154 from overflowing to inf (which would clip everything to zero).
+    s = power_of_two_scale(*grads.values())
+    norm = s * np.sqrt(sum(np.sum((grad / s) ** 2) for grad in grads.values()))
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return {name: grad * scale for name, grad in grads.items()}, float(norm)
 

@@ -10,7 +10,7 @@ image in the kernel for every move, several times slower).
 import numpy as np
 
 from ._checks import as_float_array, check_entries, check_keys, check_number, check_positive_int
-from .backprop import gradient_through_time
+from .bptt import gradient_through_time
 from .core import init_params, make_rng, rnn_forward_batch, spectral_radius
 
 # The slider's range and step for the spectral radius of Wh.

@@ -16,19 +16,22 @@ import numpy as np
 from ._checks import (
     IGNORE,
     MAX_LEARNING_RATE,
+    FloatOverflowError,
     all_finite,
     as_label_array,
     check_bool,
     check_data,
     check_like_params,
+    check_magnitude,
     check_momentum,
     check_number,
     check_param_dict,
     check_positive_int,
     describe_value,
+    largest_entry,
 )
-from .backprop import _joint_norm, _scaled_to
 from .cells import get_cell
+from .clipping import joint_norm, scaled_to_norm
 from .core import accuracy, make_rng, predict
 
 MAX_EPOCHS = 10_000
@@ -39,6 +42,13 @@ MAX_GRADIENT_NORM = 1e6
 # A finite run is diverging when an epoch's mean loss is more than this many times the loss it
 # started from (the first batch's, before any update).
 DIVERGENCE_FACTOR = 2.0
+# Adam squares the gradients: above 1e150 the square (1e300) and its division by the bias correction
+# 1 - beta2^k (as small as 1e-3 or less) come close to float64's largest number, 1.8e308.
+MAX_ADAM_GRADIENT = 1e150
+# Weights no network these helpers train comes near (the notebooks' largest are below 100): beyond this,
+# every tanh and sigmoid they feed sits flat at its limit, and the loss or the gradients overflow or vanish,
+# before any update.
+MAX_TRAINABLE_WEIGHT = 1e6
 
 
 class TrainingDivergedError(RuntimeError):
@@ -116,8 +126,17 @@ class Adam:
         self.steps = 0
 
     def step(self, params, grads):
-        """Update every array of ``params`` in place from ``grads`` (same keys and shapes)."""
+        """Update every array of ``params`` in place from ``grads`` (same keys and shapes).
+
+        Gradients with entries above MAX_ADAM_GRADIENT are refused before anything changes: v holds their
+        squares, which would overflow to inf and turn that parameter's update into exactly 0.
+        """
         grads = _check_step(params, grads, self.first_moment)
+        for name, grad in grads.items():
+            check_magnitude(f"grads[{name!r}]", grad, MAX_ADAM_GRADIENT, "(MAX_ADAM_GRADIENT) for Adam",
+                            "Adam's second moment v holds squared gradients, which overflow float64 to inf and would "
+                            "freeze this parameter (its update becomes exactly 0). A gradient this large has exploded: "
+                            "clip it first (clip_gradients, or train(..., clip_norm=1.0))")
         self.steps += 1
         correction1 = 1 - self.beta1**self.steps
         correction2 = 1 - self.beta2**self.steps
@@ -203,6 +222,14 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
         check_number("clip_norm", clip_norm, 0, low_open=True)
     rng = make_rng(seed)
     check_bool("progress", progress)
+    largest, where = largest_entry(params)
+    if largest > MAX_TRAINABLE_WEIGHT:
+        raise ValueError(
+            f"params must hold weights a network can be trained from, at most {MAX_TRAINABLE_WEIGHT:g} in size "
+            f"(MAX_TRAINABLE_WEIGHT), got entries up to {largest:.3g} in params{where}: with weights this large "
+            f"the network is unusable before any update (its units sit flat at their limits, the loss or the "
+            f"gradients overflow), so no learning rate can help. Initialise new ones (get_cell({cell!r}).init)"
+        )
 
     num_sequences = len(inputs)
     history = {"loss": [], "train_accuracy": [], "test_accuracy": [], "gradient_norm": []}
@@ -218,14 +245,18 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
         losses, norms = [], []
         for batch, start in enumerate(range(0, num_sequences, batch_size), start=1):
             rows = order[start : start + batch_size]
-            loss, grads = recurrent_cell.backward(inputs[rows], labels[rows], params)
+            try:
+                loss, grads = recurrent_cell.backward(inputs[rows], labels[rows], params)
+            except FloatOverflowError as error:  # the updates made the weights too large for float64
+                raise _diverged(f"the loss overflows float64 ({error})", history, epoch, batch, optimizer,
+                                clip_norm) from None
             del grads["h0"]  # the initial state is fixed at zero, not learned
-            norm = _joint_norm(grads)
+            norm = joint_norm(grads)
             problem = _bad_batch(loss, norm, clip_norm)
             if problem:
                 raise _diverged(problem, history, epoch, batch, optimizer, clip_norm)
             if clip_norm is not None:
-                grads = _scaled_to(grads, norm, clip_norm)
+                grads = scaled_to_norm(grads, norm, clip_norm)
             for name, value in params.items():
                 np.copyto(last_finite[name], value)
             optimizer.step(params, grads)

@@ -43,6 +43,9 @@ from rnn_helpers.core import IGNORE  # noqa: E402
 
 MODULES = [
     "rnn_helpers.core",
+    "rnn_helpers.losses",
+    "rnn_helpers.clipping",
+    "rnn_helpers.bptt",
     "rnn_helpers.backprop",
     "rnn_helpers.training",
     "rnn_helpers.tasks",
@@ -71,6 +74,10 @@ UNCHECKED = {
     "rnn_helpers.gated.sigmoid": "called by lstm_gates and gru_gates at every step",
     "rnn_helpers.gated.lstm_gates": "called by lstm_step and lstm_step_backward after their checks",
     "rnn_helpers.gated.gru_gates": "called by gru_step and gru_step_backward after their checks",
+    "rnn_helpers.losses.softmax_cross_entropy_class_major": "the loss inside every fast backward pass, on checked "
+                                                            "labels",
+    "rnn_helpers.clipping.joint_norm": "the gradient norm of every training step, on checked gradients",
+    "rnn_helpers.clipping.scaled_to_norm": "the clipping of every training step, with the norm joint_norm found",
 }
 
 
@@ -330,17 +337,21 @@ def rnn_step_row(step):
 
 
 def loss_and_gradient_rows(module):
-    """The rows of the functions backprop and reference both have: the loss, clipping and BPTT."""
-    prefix = module.__name__ + "."
+    """The rows of the functions backprop and reference both have: the loss, clipping and BPTT (named by the
+    module that defines them: backprop gathers them from losses, clipping and bptt)."""
+
+    def name(function):
+        return f"{function.__module__}.{function.__name__}"
+
     return {
-        f"{prefix}softmax_cross_entropy": Row(
+        name(module.softmax_cross_entropy): Row(
             module.softmax_cross_entropy,
             lambda: {"outputs": np.ones((2, 5, 3)), "labels": np.zeros((2, 5), dtype=int), "reduction": "mean"},
             {"outputs": plus(FLOAT_ARRAY, a_scalar=np.float64(1.0)), "labels": LABELS, "reduction": CHOICE}),
-        f"{prefix}clip_gradients": Row(
+        name(module.clip_gradients): Row(
             module.clip_gradients, lambda: {"grads": grads_like(rnn_params()), "max_norm": 1.0},
             {"grads": GRADS, "max_norm": POSITIVE}),
-        f"{prefix}rnn_backward": Row(
+        name(module.rnn_backward): Row(
             module.rnn_backward, lambda: batch_problem(h0=np.zeros((2, 4)), reduction="mean", clip_norm=1.0),
             BACKWARD),
     }
@@ -415,12 +426,11 @@ ROWS = {
         {"hidden_states": FLOAT_ARRAY, "threshold": PROBABILITY}),
     "rnn_helpers.core.project_2d": Row(
         rnn.project_2d, lambda: {"hidden_states": np.ones((5, 4))}, {"hidden_states": FLOAT_ARRAY}),
-    # backprop
-    # backprop
+    # losses, clipping, bptt and backprop
     **loss_and_gradient_rows(backprop),
-    "rnn_helpers.backprop.gradient_norm": Row(
+    "rnn_helpers.clipping.gradient_norm": Row(
         backprop.gradient_norm, lambda: {"grads": grads_like(rnn_params())}, {"grads": GRADS}),
-    "rnn_helpers.backprop.rnn_loss": Row(
+    "rnn_helpers.bptt.rnn_loss": Row(
         backprop.rnn_loss, lambda: batch_problem(h0=np.zeros((2, 4)), reduction="sum"),
         {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "reduction": CHOICE}),
     "rnn_helpers.backprop.numerical_gradient": Row(
@@ -434,7 +444,7 @@ ROWS = {
     "rnn_helpers.backprop.gradient_check": Row(
         backprop.gradient_check, lambda: batch_problem(h0=np.zeros((2, 4)), epsilon=1e-5, cell="rnn"),
         {**BATCH_ARGS, "h0": OPTIONAL_ARRAY, "epsilon": plus(POSITIVE, above_one=2.0), "cell": CHOICE}),
-    "rnn_helpers.backprop.gradient_through_time": Row(
+    "rnn_helpers.bptt.gradient_through_time": Row(
         backprop.gradient_through_time, batch_problem,
         {**BATCH_ARGS, "labels": plus(LABELS, IGNORE_at_the_last_step=np.array([[0, 1, 0, 1, IGNORE]] * 2))}),
     # training
@@ -914,3 +924,178 @@ def test_an_optimiser_is_not_reused_for_parameters_of_another_shape():
 def test_other_functions_reject_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ---------------------------------------------------------------- extreme but finite values (issue 17)
+# Each row either computes the right answer (scaled arithmetic where it is representable), checked by
+# ``expect``, or raises a clear error naming the argument, before any work. Fast path and reference agree.
+
+
+def scaled_grads(name, value):
+    """grads_like(rnn_params()) with every entry of grads[name] set to ``value``."""
+    grads = grads_like(rnn_params())
+    grads[name][:] = value
+    return grads
+
+
+def times(params, factor):
+    return {name: value * factor for name, value in params.items()}
+
+
+def gated_params(cell, factor=1.0):
+    return times(getattr(gated, f"init_{cell}_params")(3, 4, 2, seed=0), factor)
+
+
+def step_backward_with(name, value):
+    """The arguments of reference.rnn_step_backward (the row's good ones) with every entry of ``name`` set."""
+    arguments = {**step_arrays("d_y_t", "d_h_next", "x_t", "h_prev", "h_t"), "params": rnn_params()}
+    arguments[name] = np.full_like(arguments[name], value)
+    return arguments
+
+
+def float32_params():
+    return {name: value.astype(np.float32) for name, value in rnn_params().items()}
+
+
+def states_with_one_huge_entry():
+    states = np.linspace(-1, 1, 20).reshape(5, 4)
+    states[0, 0] = 1e308
+    return states
+
+
+def adam_step_leaves_params_alone():
+    params, grads = rnn_params(), scaled_grads("Wh", 1e200)
+    before = {name: value.copy() for name, value in params.items()}
+    with pytest.raises(ValueError, match=r"grads\['Wh'\] must have entries of at most 1e\+150 .* got entries up to "
+                                         r"1e\+200.* clip it first"):
+        training.Adam().step(params, grads)
+    assert all(np.array_equal(params[name], before[name]) for name in params)
+
+
+def clipping_agrees(module):
+    clipped, norm = module.clip_gradients(scaled_grads("Wh", 1e200), 1.0)
+    assert norm == pytest.approx(4e200)  # sqrt(16) * 1e200: the 16 entries of Wh dominate
+    np.testing.assert_allclose(clipped["Wh"], 0.25)
+    np.testing.assert_allclose(clipped["Wx"], 0.1 / 4e200)
+
+
+def lstm_backward_agrees_at_huge_weights():
+    problem = batch_problem(params=gated_params("lstm", 1e308))
+    loss, grads = gated.lstm_backward(**problem)
+    reference_loss, reference_grads = gated.lstm_backward_reference(**problem)
+    assert np.isfinite(loss) and loss == pytest.approx(reference_loss, rel=1e-12)
+    for name in grads:
+        np.testing.assert_allclose(grads[name], reference_grads[name], rtol=1e-12, atol=1e-15)
+
+
+def step_backward_is_scaled_exactly():
+    """A huge d_h_next whose results fit: the same as on d_h_next / 2**1000, times 2**1000 (linear, exact)."""
+    huge = step_backward_with("d_h_next", 1e308)
+    huge["d_y_t"] = np.zeros((2, 2))
+    small = {**huge, "d_h_next": huge["d_h_next"] / 2.0**1000}
+    d_h_prev, grads = reference.rnn_step_backward(**huge)
+    small_d_h_prev, small_grads = reference.rnn_step_backward(**small)
+    np.testing.assert_array_equal(d_h_prev, small_d_h_prev * 2.0**1000)
+    for name in grads:
+        np.testing.assert_array_equal(grads[name], small_grads[name] * 2.0**1000)
+
+
+def projection_is_scaled_exactly():
+    states = states_with_one_huge_entry()
+    coordinates, explained = rnn.project_2d(states)
+    small_coordinates, small_explained = rnn.project_2d(states / 2.0**1000)
+    np.testing.assert_array_equal(coordinates, small_coordinates * 2.0**1000)
+    np.testing.assert_array_equal(explained, small_explained)
+    assert explained[0] == pytest.approx(1.0)
+    plots.plot_trajectory_2d(states)
+    plots.plot_hidden_overview(states)
+    plt.close("all")
+
+
+COMPUTED_AT_EXTREMES = {
+    "reference.clip_gradients, Wh at 1e200": lambda: clipping_agrees(reference),
+    "backprop.clip_gradients, Wh at 1e200": lambda: clipping_agrees(backprop),
+    "relative_error(ones(3), full(3, 1e200)) is 1": lambda: pytest.approx(1.0) == backprop.relative_error(
+        np.ones(3), np.full(3, 1e200)),
+    "Adam.step, Wh at 1e200: refused, nothing changed": adam_step_leaves_params_alone,
+    "lstm_backward and its reference, weights x 1e308": lstm_backward_agrees_at_huge_weights,
+    "reference.rnn_step_backward, d_h_next at 1e308 whose results fit": step_backward_is_scaled_exactly,
+    "project_2d, plot_trajectory_2d, plot_hidden_overview with an entry at 1e308": projection_is_scaled_exactly,
+    "nice_bound(1e-320) is 1e-320": lambda: explorer.nice_bound(1e-320) == 1e-320,
+    "nice_bound(5e-324), the smallest float": lambda: explorer.nice_bound(5e-324) == 5e-324,
+}
+
+
+@pytest.mark.parametrize("check", COMPUTED_AT_EXTREMES.values(), ids=COMPUTED_AT_EXTREMES)
+def test_extreme_but_finite_values_get_the_right_answer(check):
+    assert check() is not False
+
+
+def gru_backward_huge(backward):
+    return lambda: backward(**batch_problem(params=gated_params("gru", 1e308)))
+
+
+GRU_OVERFLOW = r"params must be small enough for the loss to fit in float64 .* got entries up to 4\.88e\+307"
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        pytest.param(gru_backward_huge(gated.gru_backward), ValueError, GRU_OVERFLOW, id="gru_backward x 1e308"),
+        pytest.param(gru_backward_huge(gated.gru_backward_reference), ValueError, GRU_OVERFLOW,
+                     id="gru_backward_reference x 1e308"),
+        pytest.param(lambda: backprop.gradient_check(**batch_problem(params=gated_params("gru", 1e308)), cell="gru"),
+                     ValueError, GRU_OVERFLOW, id="gradient_check gru x 1e308"),
+        pytest.param(lambda: backprop.gradient_check(**batch_problem(params=gated_params("lstm", 1e308)), cell="lstm"),
+                     ValueError, r"params\['Wx'\] must have entries of at most 1e\+03 .* epsilon=1e-05, got entries up "
+                     r"to 4\.81e\+307: float64 rounds x \+- epsilon", id="gradient_check lstm x 1e308"),
+        pytest.param(lambda: backprop.gradient_check(np.zeros((8, 1000, 3)), np.zeros((8, 1000), dtype=int),
+                                                     gated_params("gru"), cell="gru"),
+                     ValueError, r"inputs and params are too large for a gradient check: it would run 284 loss "
+                     r"evaluations .* 284,000 time steps in all, more than MAX_CHECK_STEPS = 100,000 .* got inputs of "
+                     r"shape \(8, 1000, 3\)", id="gradient_check gru (8, 1000, 3)"),
+        pytest.param(lambda: backprop.gradient_check(**batch_problem(params=gated.init_lstm_params(3, 300, 2)),
+                                                     cell="lstm"),
+                     ValueError, r"inputs and params are too large for a gradient check: it would run 732,004 loss "
+                     r"evaluations", id="gradient_check lstm H=300"),
+        pytest.param(lambda: backprop.gradient_check(np.zeros((1000, 2, 1000)), np.zeros((1000, 2), dtype=int),
+                                                     rnn.init_params(1000, 4, 2)),
+                     ValueError, r"MAX_CHECK_MULTIPLY_ADDS", id="gradient_check many long inputs"),
+        pytest.param(lambda: reference.rnn_step_backward(**step_backward_with("d_y_t", 1e308)), ValueError,
+                     r"d_y_t, d_h_next, h_t must be small enough for the results to fit in float64 .* got entries up "
+                     r"to 1e\+308 in d_y_t, 0\.5 in d_h_next, 0\.5 in h_t",
+                     id="reference.rnn_step_backward d_y_t 1e308"),
+        pytest.param(lambda: reference.rnn_step_backward(**step_backward_with("h_t", 1e308)), ValueError,
+                     r"0\.5 in d_h_next, 1e\+308 in h_t, with which they overflow",
+                     id="reference.rnn_step_backward h_t 1e308"),
+        pytest.param(lambda: rnn.project_2d(np.array([[1.5e308, 1.5e308], [-1.5e308, -1.5e308]])), ValueError,
+                     r"hidden_states must spread over less than float64's range .* got entries up to 1\.5e\+308",
+                     id="project_2d spread beyond float64"),
+        pytest.param(lambda: plots.plot_gradient_decay({"a": np.zeros(5)}), ValueError,
+                     r"norms_by_label\['a'\] must hold at least one norm above 0 to draw on the log axis .* got only "
+                     r"zeros", id="plot_gradient_decay all zeros"),
+        *[pytest.param(lambda cell=cell: training.train(times(cells.get_cell(cell).init(1, 4, 2, 0), 1e308),
+                                                        small_task(), training.Adam(), 1, batch_size=4, cell=cell),
+                       ValueError, r"params must hold weights a network can be trained from, at most 1e\+06 .* got "
+                       r"entries up to .* unusable before any update .* no learning rate can help",
+                       id=f"train {cell} x 1e308")
+          for cell in ("lstm", "gru")],
+        pytest.param(lambda: rnn.rnn_forward(GOOD_INPUTS, float32_params()), TypeError,
+                     r"convert them all with params = "
+                     r"\{k: np\.array\(v, dtype=np\.float64\) for k, v in params\.items\(\)\}",
+                     id="float32 params say how to convert"),
+        pytest.param(lambda: training.Adam().step(float32_params(), grads_like(rnn_params())),
+                     TypeError, r"params = \{k: np\.array\(v, dtype=np\.float64\)",
+                     id="float32 params of an optimiser"),
+        pytest.param(lambda: gated.lstm_forward(GOOD_INPUTS, {**gated_params("lstm"), "h0": np.zeros(4)}),
+                     ValueError,
+                     r"params has unexpected keys \['h0'\]: .* keep only the parameters with params = \{k: params\[k\] "
+                     r"for k in \['Wx', 'Wh', 'Wy', 'bx', 'by'\]\}", id="an extra key says how to drop it"),
+    ],
+)
+def test_extreme_but_finite_values_get_a_clear_error(call, error, message):
+    try:
+        with pytest.raises(error, match=message):
+            call()
+    finally:
+        plt.close("all")

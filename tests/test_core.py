@@ -123,3 +123,68 @@ def test_import_does_not_load_matplotlib():
     code = "import sys, rnn_helpers; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def package_imports():
+    """The package's import graph from its source: module name -> the rnn_helpers modules it imports.
+
+    Every import statement counts, also those inside functions (an import deferred to call time still
+    makes a circle), relative ones (``from .x import``, ``from . import x``) and absolute ones.
+    """
+    import ast
+    from pathlib import Path
+
+    package = Path(rnn.__file__).parent
+    modules = {path.stem for path in package.glob("*.py") if path.stem != "__init__"}
+    graph = {}
+    for name in sorted(modules) + ["__init__"]:
+        imported = set()
+        for node in ast.walk(ast.parse((package / f"{name}.py").read_text())):
+            if isinstance(node, ast.ImportFrom):
+                parts = (node.module or "").split(".")
+                if node.level == 1 or parts[0] == "rnn_helpers":
+                    inner = parts[1:] if parts[0] == "rnn_helpers" else parts
+                    targets = [inner[0]] if inner and inner[0] else [alias.name for alias in node.names]
+                    imported.update(target for target in targets if target in modules)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[1] for alias in node.names
+                                if alias.name.startswith("rnn_helpers.") and alias.name.split(".")[1] in modules)
+        graph[name] = imported
+    return graph
+
+
+def test_the_package_imports_run_one_way():
+    """No module reaches itself through its imports (the guide: imports run one way, no circles)."""
+    graph = package_imports()
+    assert graph["bptt"] >= {"core", "losses", "clipping"}, graph["bptt"]  # the parser sees the imports
+    assert "cells" in graph["backprop"]
+    done, on_path = set(), []
+
+    def visit(module):
+        if module in on_path:
+            raise AssertionError(f"import circle: {' -> '.join(on_path[on_path.index(module):] + [module])}")
+        if module not in done:
+            on_path.append(module)
+            for imported in sorted(graph[module]):
+                visit(imported)
+            on_path.pop()
+            done.add(module)
+
+    for module in sorted(graph):
+        visit(module)
+
+
+def test_no_module_imports_another_modules_private_names():
+    """Shared pieces have public names in the module that owns them; ``_checks`` and ``_scratch`` are the
+    package's private modules, whose functions every module may use."""
+    import ast
+    from pathlib import Path
+
+    package = Path(rnn.__file__).parent
+    private = []
+    for path in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("rnn_helpers")):
+                private += [f"{path.name}: {alias.name} from {node.module}" for alias in node.names
+                            if alias.name.startswith("_")]
+    assert not private, private
