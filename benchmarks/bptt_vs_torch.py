@@ -88,12 +88,20 @@ def grad_names(cell):
     return ["Wx", "Wh", "Wy", "bx", "by", "h0"] + (["bhn"] if cell == "gru" else [])
 
 
-def interleaved_medians(ours, theirs, blocks=7, min_block_seconds=0.2):
-    """Median milliseconds of two functions, timed in alternating blocks.
+# How long ``compare`` times: the full table's settings (about 7 s a size for both libraries), and the
+# quick ones the speed test uses first (about 0.5 s a size; a size that misses its target is timed
+# again with the full ones, so a noisy moment does not decide).
+FULL_TIMING = {"blocks": 7, "min_block_seconds": 0.2, "pause_seconds": 0.3}
+QUICK_TIMING = {"blocks": 3, "min_block_seconds": 0.04, "pause_seconds": 0.03}
+
+
+def interleaved_medians(ours, theirs, blocks, min_block_seconds, pause_seconds):
+    """Median milliseconds of two functions, timed in ``blocks`` alternating blocks of at least
+    ``min_block_seconds`` each.
 
     Alternating blocks of calls let both meet the same machine conditions (another process, CPU
     frequency, memory state) instead of one of them getting a quiet minute and the other a busy
-    one; a short pause after each block lets the other library's worker threads go idle.
+    one; a short pause (``pause_seconds``) after each block lets the other library's worker threads go idle.
     """
     times = {ours: [], theirs: []}
     for function in (ours, theirs):
@@ -105,7 +113,7 @@ def interleaved_medians(ours, theirs, blocks=7, min_block_seconds=0.2):
                 t0 = time.perf_counter()
                 function()
                 times[function].append(time.perf_counter() - t0)
-            time.sleep(0.3)
+            time.sleep(pause_seconds)
     return 1000 * statistics.median(times[ours]), 1000 * statistics.median(times[theirs])
 
 
@@ -123,12 +131,13 @@ def max_difference_from_torch(cell, batch, input_size, hidden_size, length):
     return max(differences)
 
 
-def compare(cell, name, batch, input_size, hidden_size, length):
-    """Check agreement and time both implementations at one size; returns a row for the table."""
+def compare(cell, name, batch, input_size, hidden_size, length, timing=FULL_TIMING):
+    """Check agreement and time both implementations at one size (``timing``: the arguments of
+    ``interleaved_medians``); returns a row for the table."""
     params, inputs, labels, h0 = make_problem(cell, batch, input_size, hidden_size, length)
     backward = get_cell(cell).backward
     ours, theirs = interleaved_medians(
-        lambda: backward(inputs, labels, params, h0=h0), torch_model(cell, params, inputs, labels, h0)
+        lambda: backward(inputs, labels, params, h0=h0), torch_model(cell, params, inputs, labels, h0), **timing
     )
     return {"cell": cell, "name": name, "size": f"N={batch} D={input_size} H={hidden_size} T={length}",
             "ours_ms": ours, "torch_ms": theirs, "ratio": ours / theirs,

@@ -141,12 +141,8 @@ def check_param_dict(params, ndims=None, name="params"):
         if not params:
             raise ValueError(f"{name} must hold at least one parameter array, got an empty dict")
         ndims = dict.fromkeys(params)
-    if isinstance(params, dict) and all(key in params for key in ndims) and len(params) > len(ndims):
-        extra = [key for key in params if key not in ndims]
-        raise ValueError(f"{name} has unexpected keys {extra}: expected exactly the keys {list(ndims)}, got "
-                         f"{list(params)}; keep only the parameters with "
-                         f"{name} = {{k: {name}[k] for k in {list(ndims)}}}")
-    check_keys(name, params, ndims)
+    check_keys(name, params, ndims, extra_fix=f"keep only the parameters with {name} = {{k: {name}[k] for k in "
+                                                 f"{list(ndims)}}}")
     for key, ndim in ndims.items():
         label = f"{name}[{key!r}]"
         value = params[key]
@@ -366,7 +362,8 @@ def check_clipping(grads, max_norm, finite=True):
 def check_like_params(name, arrays, params):
     """Check a dict with exactly the keys of the (checked) ``params``, each a finite array of its parameter's
     shape, e.g. gradients; returns it with float64 arrays."""
-    check_keys(name, arrays, params)
+    check_keys(name, arrays, params, extra_fix=f"keep only those of params with {name} = {{k: {name}[k] for k in "
+                                               f"params}}")
     checked = {}
     for key, param in params.items():
         checked[key] = as_float_array(f"{name}[{key!r}]", arrays[key], param.ndim)
@@ -401,8 +398,11 @@ def check_data(name, data):
     return inputs, labels
 
 
-def check_keys(name, mapping, keys):
-    """Raise unless ``mapping`` is a dict with exactly the keys ``keys`` (any iterable of keys)."""
+def check_keys(name, mapping, keys, extra_fix=None):
+    """Raise unless ``mapping`` is a dict with exactly the keys ``keys`` (any iterable of keys).
+
+    ``extra_fix``: how to drop extra keys, added to the message when no key is missing but some are extra.
+    """
     keys = list(keys)
     if not isinstance(mapping, dict):
         raise TypeError(f"{name} must be a dict with keys {keys}, got {describe_value(mapping)}")
@@ -410,7 +410,8 @@ def check_keys(name, mapping, keys):
     extra = [key for key in mapping if key not in keys]
     if missing or extra:
         problem = f"is missing {missing}" if missing else f"has unexpected keys {extra}"
-        raise ValueError(f"{name} {problem}: expected exactly the keys {keys}, got {list(mapping)}")
+        fix = f"; {extra_fix}" if extra_fix and not missing else ""
+        raise ValueError(f"{name} {problem}: expected exactly the keys {keys}, got {list(mapping)}{fix}")
 
 
 def check_positive_int(name, value, maximum=MAX_ENTRIES):

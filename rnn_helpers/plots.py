@@ -231,7 +231,7 @@ def plot_gradient_decay(norms_by_label, ax=None, title="Gradient reaching back k
     """Gradient norm against the number of steps back, one line per setting, log scale.
 
     - norms_by_label: dict mapping a legend label to norms of shape (T,), e.g. from
-      ``rnn_helpers.backprop.gradient_through_time``
+      ``rnn_helpers.bptt.gradient_through_time``
 
     Returns the matplotlib Axes.
     """

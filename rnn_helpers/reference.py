@@ -4,7 +4,7 @@ This is the code a stuck student opens, and the code the implementation exercise
 against (``rnn_helpers.exercises.check_function``). It is plain: one line of argument checks at the
 top of each function (from ``rnn_helpers._checks``, so a bad argument gets a clear error), then the
 math; no scratch buffers, one step at a time. The fast path used for training and benchmarks
-(``rnn_helpers.core.rnn_forward_batch``, ``rnn_helpers.backprop.rnn_backward``) computes the same
+(``rnn_helpers.core.rnn_forward_batch``, ``rnn_helpers.bptt.rnn_backward``) computes the same
 numbers, vectorised and reusing memory; the tests hold the two equal to 1e-12. (CS231n splits
 ``layers.py`` from ``fast_layers.py`` the same way.)
 
@@ -26,6 +26,7 @@ import numpy as np
 from ._checks import (
     check_backward,
     check_clipping,
+    check_finite_loss,
     check_finite_results,
     check_forward,
     check_loss,
@@ -100,6 +101,7 @@ def softmax_cross_entropy(outputs, labels, reduction="mean"):
     divisor = np.count_nonzero(labelled) if reduction == "mean" else 1
     loss = -np.sum(one_hot * log_probabilities) / divisor
     d_outputs = (probabilities * labelled - one_hot) / divisor
+    check_finite_loss(loss, "outputs", outputs)  # scores too far apart overflow float64
     return float(loss), d_outputs
 
 
@@ -140,7 +142,7 @@ def rnn_step_backward(d_y_t, d_h_next, x_t, h_prev, h_t, params):
 def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None):
     """Loss and gradients by backpropagation through time: forward, loss, then the steps backwards.
 
-    Same arguments and returns as ``rnn_helpers.backprop.rnn_backward``:
+    Same arguments and returns as ``rnn_helpers.bptt.rnn_backward``:
     - inputs: shape (T, D) or (N, T, D)
     - labels: integer classes, shape (T,) or (N, T); IGNORE (-1) marks a step without a target
     - params: as in ``rnn_step_forward``

@@ -26,14 +26,15 @@ def test_loss_and_gradients_equal_torch_autograd(cell, size):
 @pytest.mark.parametrize("cell", list(benchmark.MAX_RATIO))
 def test_forward_backward_is_faster_than_torch(cell, report):
     """Ratio ours / torch <= the cell's target at every size (0.7 for the vanilla RNN, 1.0 for the
-    gated cells). Timing on a shared 2-core machine is noisy, so a size that misses is measured once
-    more; it fails only if it misses twice."""
+    gated cells). Each size is timed briefly first (the benchmark's QUICK_TIMING); timing on a shared
+    2-core machine is noisy, so a size that misses is measured again with the full table's settings
+    (FULL_TIMING, those of ``make benchmark``), and the test fails only if it misses then too."""
     target = benchmark.MAX_RATIO[cell]
     rows = []
     for size in benchmark.SIZES:
-        row = benchmark.compare(cell, *size)
+        row = benchmark.compare(cell, *size, timing=benchmark.QUICK_TIMING)
         if row["ratio"] > target:
-            print(f"{cell} {row['name']}: ratio {row['ratio']:.2f} on the first measurement, measuring again")
+            print(f"{cell} {row['name']}: ratio {row['ratio']:.2f} on the quick measurement, measuring again")
             row = benchmark.compare(cell, *size)
         rows.append(row)
     layer = {"rnn": "torch.nn.RNN", "lstm": "torch.nn.LSTM", "gru": "torch.nn.GRU"}[cell]

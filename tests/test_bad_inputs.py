@@ -1012,7 +1012,17 @@ def projection_is_scaled_exactly():
     plt.close("all")
 
 
+def losses_agree_on_scores_far_apart():
+    """A loss of 1.5e308 fits in float64: both softmax cross-entropies compute it."""
+    outputs, labels = np.array([[1e308, -5e307]]), np.array([1])
+    fast, reference_result = backprop.softmax_cross_entropy(outputs, labels), reference.softmax_cross_entropy(
+        outputs, labels)
+    assert fast[0] == reference_result[0] == pytest.approx(1.5e308)
+    np.testing.assert_array_equal(fast[1], reference_result[1])
+
+
 COMPUTED_AT_EXTREMES = {
+    "softmax_cross_entropy and its reference, scores 1.5e308 apart": losses_agree_on_scores_far_apart,
     "reference.clip_gradients, Wh at 1e200": lambda: clipping_agrees(reference),
     "backprop.clip_gradients, Wh at 1e200": lambda: clipping_agrees(backprop),
     "relative_error(ones(3), full(3, 1e200)) is 1": lambda: pytest.approx(1.0) == backprop.relative_error(
@@ -1041,6 +1051,10 @@ GRU_OVERFLOW = r"params must be small enough for the loss to fit in float64 .* g
 @pytest.mark.parametrize(
     "call, error, message",
     [
+        *[pytest.param(lambda module=module: module.softmax_cross_entropy(np.array([[1e308, -1e308]]), np.array([1])),
+                       ValueError, r"outputs must be small enough for the loss to fit in float64 .* got entries up to "
+                       r"1e\+308 \(in outputs\), which make the loss", id=f"{module.__name__}.softmax_cross_entropy")
+          for module in (backprop, reference)],
         pytest.param(gru_backward_huge(gated.gru_backward), ValueError, GRU_OVERFLOW, id="gru_backward x 1e308"),
         pytest.param(gru_backward_huge(gated.gru_backward_reference), ValueError, GRU_OVERFLOW,
                      id="gru_backward_reference x 1e308"),
@@ -1091,6 +1105,9 @@ GRU_OVERFLOW = r"params must be small enough for the loss to fit in float64 .* g
                      ValueError,
                      r"params has unexpected keys \['h0'\]: .* keep only the parameters with params = \{k: params\[k\] "
                      r"for k in \['Wx', 'Wh', 'Wy', 'bx', 'by'\]\}", id="an extra key says how to drop it"),
+        pytest.param(lambda: training.SGD().step(rnn_params(), {**grads_like(rnn_params()), "h0": np.zeros(4)}),
+                     ValueError, r"grads has unexpected keys \['h0'\]: .* keep only those of params with "
+                     r"grads = \{k: grads\[k\] for k in params\}", id="an extra gradient says how to drop it"),
     ],
 )
 def test_extreme_but_finite_values_get_a_clear_error(call, error, message):
