@@ -914,3 +914,12 @@ def test_an_optimiser_is_not_reused_for_parameters_of_another_shape():
 def test_other_functions_reject_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_unrolled_diagram_takes_any_integer_type():
+    """A NumPy integer, as from np.arange or an array's shape arithmetic, is a valid number of steps."""
+    try:
+        assert len(diagrams.unrolled_diagram(np.int64(4)).axes) == 1
+        assert len(diagrams.unrolled_diagram(np.int32(2), backward=True).axes) == 1
+    finally:
+        plt.close("all")
