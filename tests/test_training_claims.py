@@ -69,9 +69,9 @@ def test_notebook_07_claims_hold_for_other_seeds(running_sign_data, init_seed, s
     # trained: "a linear read-out follows the running sum with r > 0.85"; "some single unit ... |r| > 0.8"
     unit_after, read_out_after = running_sum_correlations(params, train_data, test_data)
     assert read_out_after > 0.85 and unit_after > 0.8, (unit_after, read_out_after)
-    # the nudge: "epoch 1 losses agree to 1e-9", "trained weights differ by more than 1e-10",
+    # the nudge: "epoch 1 losses agree to 1e-9", "trained weights differ by more than the nudge itself (1e-12)",
     # "both runs reach test accuracy >= 0.9"
     nudged_history = train_like_notebook_07(nudged, train_data, test_data, shuffle_seed)
     assert abs(history["loss"][0] - nudged_history["loss"][0]) < 1e-9
-    assert max(np.abs(params[name] - nudged[name]).max() for name in params) > 1e-10
+    assert max(np.abs(params[name] - nudged[name]).max() for name in params) > 1e-12
     assert min(history["test_accuracy"][-1], nudged_history["test_accuracy"][-1]) >= 0.9
