@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.patheffects import withStroke
 
-from ._checks import check_bool
+from ._checks import check_bool, check_positive_int
 from .plots import COLORS, FIGURE_STYLE, StyledFigure
 
 INPUT = COLORS["blue"]
@@ -109,12 +109,12 @@ def rnn_cell_diagram():
 def unrolled_diagram(steps=4, backward=False):
     """The RNN unrolled over ``steps`` time steps: one cell per step with the same weights, h_0 entering
     the first. With ``backward=True`` the gradients of backpropagation through time are drawn too
-    (dashed): from each loss L_t down to y_t, and backwards along the chain of hidden states to h_0.
+    (dashed): from each loss L_t down past y_t into its cell, and backwards along the chain of hidden
+    states to h_0.
 
     Returns the matplotlib Figure.
     """
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 8:
-        raise ValueError(f"steps must be an integer from 1 to 8, got {steps!r}")
+    check_positive_int("steps", steps, maximum=8)  # more cells would not fit a slide
     check_bool("backward", backward)
     spacing = 2.2
     width = 1.6 + spacing * steps
@@ -137,8 +137,9 @@ def unrolled_diagram(steps=4, backward=False):
         _label(ax, (x, output_y), rf"$y_{step}$", OUTPUT)
         if backward:
             _label(ax, (x, loss_y), rf"$L_{step}$")
-            _wire(ax, [(x - 0.15, output_y + 0.28), (x - 0.15, loss_y - 0.28)], INK)
-            _wire(ax, [(x + 0.15, loss_y - 0.28), (x + 0.15, output_y + 0.28)], GRADIENT, dashed=True)
+            _wire(ax, [(x, output_y + 0.28), (x, loss_y - 0.28)], INK)
+            # dL_t/dy_t runs back past y_t (through W_y) into the cell, where it joins the gradient from step t + 1
+            _wire(ax, [(x + 0.35, loss_y - 0.28), (x + 0.35, cell_y + 0.45)], GRADIENT, dashed=True)
             # the gradient leaves this cell backwards, towards the previous state
             _wire(ax, [(x - 0.6, cell_y - 0.3), (previous_right, cell_y - 0.3)], GRADIENT, dashed=True)
         previous_right = x + 0.6
@@ -206,19 +207,19 @@ def lstm_cell_diagram():
     _wire(ax, [(7.85, gate_y), (8.62, gate_y)], GATE)
     _wire(ax, [(8.9, gate_y - 0.28), (8.9, bus - 0.35), (10.7, bus - 0.35)], STATE)
     _label(ax, (10.35, bus), r"$h_t$", STATE)
-    _label(ax, (0.3, 3.5), "each gate:\n" + r"$\sigma$ or tanh of" + "\n" + r"$W x_t + b + U h_{t-1} + b'$",
-           GATE, fontsize=TEXT_SIZE - 2, ha="left")
+    _label(ax, (0.3, 3.5), "each gate: " + r"$\sigma$ or tanh" + "\n" + "of its block of" + "\n"
+           + r"$W_x x_t + W_h h_{t-1} + b_x$", GATE, fontsize=TEXT_SIZE - 2, ha="left")
     return figure
 
 
 def gru_cell_diagram():
     """The GRU cell with PyTorch's gates: reset r, update z, candidate n.
 
-    n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn)),  h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}.
+    n_t = tanh(W_xn x_t + b_xn + r_t ⊙ (W_hn h_{t-1} + b_hn)),  h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}.
 
     Returns the matplotlib Figure.
     """
-    figure, ax = _canvas(11.0, 6.6, r"$n_t = \tanh(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn}))"
+    figure, ax = _canvas(11.0, 6.6, r"$n_t = \tanh(W_{xn} x_t + b_{xn} + r_t \odot (W_{hn} h_{t-1} + b_{hn}))"
                                     r"\quad h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}$")
     top, bus = 5.0, 0.95
     gate_y = 1.9
@@ -241,7 +242,7 @@ def gru_cell_diagram():
     _box(ax, (5.2, 3.0), "tanh", STATE, width=0.9, height=0.6)
     _wire(ax, [(4.18, 3.0), (4.75, 3.0)])
     _wire(ax, [(4.5, bus), (4.5, 2.2), (5.2, 2.2), (5.2, 2.7)], INPUT)
-    _label(ax, (4.1, 1.5), r"$W_{in} x_t$", INPUT, fontsize=TEXT_SIZE - 2)
+    _label(ax, (3.7, 1.5), r"$W_{xn} x_t + b_{xn}$", INPUT, fontsize=TEXT_SIZE - 2)
     _label(ax, (5.2, 3.55), r"$n_t$", STATE)
     # (1 - z) ⊙ n joins the kept part z ⊙ h_{t-1}
     _node(ax, (9.5, 3.0), "⊙")

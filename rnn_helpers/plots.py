@@ -6,9 +6,12 @@ for a projector, colours for colour-blind readers; see there).
 """
 
 import functools
+import itertools
 
 import matplotlib
+import matplotlib.collections
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 
 from ._checks import as_float_array, check_number, check_positive_int, describe_value, expect_shape
@@ -17,6 +20,8 @@ from .core import project_2d
 
 SATURATION = 0.95  # |h| above this sits on tanh's flat part, where its slope is below 0.1
 MAX_PANELS = 10  # rows or columns of panels in one figure; more would be unreadable
+LINE_STYLES = ["-", "--", "-.", ":", (0, (6, 2, 1, 2, 1, 2))]  # for figures with several lines
+MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 
 def new_figure(nrows=1, ncols=1, **kwargs):
@@ -127,10 +132,22 @@ def plot_trajectory_2d(hidden_states, ax=None, title="Trajectory in 2-D (PCA)"):
     coordinates, explained = project_2d(hidden_states)
     ax = _axes(ax)
     steps = np.arange(1, len(coordinates) + 1)
-    ax.plot(coordinates[:, 0], coordinates[:, 1], color="lightgrey", lw=1.5, zorder=1)
-    points = ax.scatter(coordinates[:, 0], coordinates[:, 1], c=steps, cmap="viridis", zorder=2, s=36)
-    ax.annotate("start", coordinates[0], textcoords="offset points", xytext=(6, 6))
-    ax.figure.colorbar(points, ax=ax, label="time step t")
+    # Each segment takes the colour of the step it leads to, so the path's direction reads off the colour bar.
+    segments = np.stack([coordinates[:-1], coordinates[1:]], axis=1)
+    path = matplotlib.collections.LineCollection(segments, cmap="viridis", norm=plt.Normalize(1, max(len(steps), 2)),
+                                                 lw=1.5, alpha=0.7, zorder=1)
+    path.set_array(steps[1:])
+    ax.add_collection(path)
+    points = ax.scatter(coordinates[:, 0], coordinates[:, 1], c=steps, cmap="viridis", zorder=2, s=36,
+                        vmin=1, vmax=max(len(steps), 2))
+    ax.plot(*coordinates[0], ls="none", marker="s", ms=13, mfc="none", mec=COLORS["black"], mew=2.5, zorder=3,
+            label="start, t = 1")
+    ax.plot(*coordinates[-1], ls="none", marker="*", ms=18, mfc=COLORS["vermillion"], mec=COLORS["black"], zorder=3,
+            label=f"end, t = {len(steps)}")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, borderaxespad=0.0)
+    colorbar = ax.figure.colorbar(points, ax=ax, label="time step t")
+    colorbar.locator = matplotlib.ticker.MaxNLocator(integer=True)  # steps are whole numbers
+    colorbar.update_ticks()
     ax.set(
         xlabel=f"PC 1 ({explained[0]:.0%} of variance)",
         ylabel=f"PC 2 ({explained[1]:.0%})",
@@ -248,8 +265,12 @@ def plot_gradient_decay(norms_by_label, ax=None, title="Gradient reaching back k
                              f"axis (zeros cannot be drawn there), got only zeros: no gradient reaches back at all")
     _check_axes_and_title(ax, title)
     ax = _axes(ax)
-    for label, norms in checked.items():
-        ax.semilogy(np.arange(len(norms)), norms, label=label)
+    # Colour, line style and marker all differ from line to line: told apart in grey print and by
+    # colour-blind readers, even where two colours of the palette are close (blue and sky blue).
+    for (label, norms), line_style, marker in zip(checked.items(), itertools.cycle(LINE_STYLES),
+                                                   itertools.cycle(MARKERS)):
+        ax.semilogy(np.arange(len(norms)), norms, ls=line_style, marker=marker, ms=6,
+                    markevery=max(1, len(norms) // 8), label=label)
     ax.set(xlabel="steps back k", ylabel=r"$\|\partial L_T / \partial h_{T-k}\|$", title=title)
     legend_outside(ax)
     return ax

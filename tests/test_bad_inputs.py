@@ -1116,3 +1116,12 @@ def test_extreme_but_finite_values_get_a_clear_error(call, error, message):
             call()
     finally:
         plt.close("all")
+
+
+def test_unrolled_diagram_takes_any_integer_type():
+    """A NumPy integer, as from np.arange or an array's shape arithmetic, is a valid number of steps."""
+    try:
+        assert len(diagrams.unrolled_diagram(np.int64(4)).axes) == 1
+        assert len(diagrams.unrolled_diagram(np.int32(2), backward=True).axes) == 1
+    finally:
+        plt.close("all")

@@ -115,7 +115,7 @@ def test_readme_lists_every_notebook():
 
 
 # Notebooks whose results come from training, with the time each may take in a fresh kernel.
-TRAINING_NOTEBOOKS = {"07-training.ipynb": 60, "08-vanishing-gradients.ipynb": 90, "09-gated-cells.ipynb": 90}
+TRAINING_NOTEBOOKS = {"07-training.ipynb": 75, "08-vanishing-gradients.ipynb": 90, "09-gated-cells.ipynb": 90}
 # Outputs that legitimately change between runs: the ids of widget models (progress bars, sliders).
 RUN_DEPENDENT_MIME_TYPES = {"application/vnd.jupyter.widget-view+json"}
 
@@ -172,6 +172,6 @@ def test_training_notebooks_are_deterministic_and_fast(name):
 
 
 def test_training_notebook_states_its_claim():
-    """Notebook 07's promise, as its compared output states it (tests/test_training_claims.py checks
-    the claim over several seeds)."""
-    assert "final test accuracy >= 0.95: True" in stored_stream_text(ROOT / "notebooks" / "07-training.ipynb")
+    """Notebook 07's promise, as its compared output states it over its five runs
+    (tests/test_training_claims.py checks the claim on ten other seeds)."""
+    assert "final test accuracy >= 0.9 in 5 of 5 runs" in stored_stream_text(ROOT / "notebooks" / "07-training.ipynb")

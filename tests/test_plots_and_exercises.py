@@ -42,7 +42,11 @@ def test_heatmap_shows_units_by_time(hidden_states):
 def test_trajectory_plot_uses_the_projection(hidden_states):
     ax = plots.plot_trajectory_2d(hidden_states)
     coordinates, _ = rnn.project_2d(hidden_states)
-    np.testing.assert_allclose(ax.collections[0].get_offsets(), coordinates)
+    path, points = ax.collections  # the segments in order, then the points
+    np.testing.assert_allclose(points.get_offsets(), coordinates)
+    np.testing.assert_allclose(np.concatenate([segment[:1] for segment in path.get_segments()]), coordinates[:-1])
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == [
+        "start, t = 1", f"end, t = {len(coordinates)}"]
     plt.close("all")
 
 
