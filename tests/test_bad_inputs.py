@@ -914,3 +914,24 @@ def test_an_optimiser_is_not_reused_for_parameters_of_another_shape():
 def test_other_functions_reject_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ---------------------------------------------------------------- the exercise checks' names
+# The checks judge a student's answer (they do not raise for a wrong one), but the exercise's name is the
+# notebook's own argument: a list or a number there is a TypeError naming `name`, an unknown name a ValueError.
+EXERCISE_NAME_ROWS = [
+    ("judge", ["01.1"], TypeError), ("judge", 1.1, TypeError), ("judge", "99.9", ValueError),
+    ("check_answer", ["01.1"], TypeError),
+    ("judge_function", ["rnn_forward"], TypeError), ("judge_function", "rnn_everything", ValueError),
+    ("check_function", ["rnn_forward"], TypeError),
+]
+
+
+@pytest.mark.parametrize("function, name, error", EXERCISE_NAME_ROWS,
+                         ids=[f"{function}-{name!r}" for function, name, _ in EXERCISE_NAME_ROWS])
+def test_an_exercise_name_that_is_not_a_known_string_is_named(function, name, error):
+    from rnn_helpers import exercises
+
+    with pytest.raises(error, match=r"name must be|unknown .* exercise") as raised:
+        getattr(exercises, function)(name, 0.5 if function in ("judge", "check_answer") else reference.rnn_forward)
+    assert "unhashable" not in str(raised.value) and repr(name) in str(raised.value)

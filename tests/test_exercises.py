@@ -4,11 +4,16 @@ Each wrong function below has one usual mistake, written out by hand (not built 
 rnn_helpers.exercises), and the test asserts that judge_function's message names that mistake.
 """
 
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
-from rnn_helpers import reference
+from rnn_helpers import gated, reference, rnn_step
 from rnn_helpers.exercises import IMPLEMENTATIONS, check_function, judge_function
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 # ---- the RNN step (notebook 01) -------------------------------------------------------------
 
@@ -275,16 +280,32 @@ def test_a_wrong_implementation_gets_its_mistake_named(name, function, mistake):
     assert mistake in message, message
 
 
+def notebook_solutions():
+    """The teacher's solution cells of every notebook, run in one namespace as a notebook runs them."""
+    namespace = {"np": np, "rnn_step": rnn_step, "reference": reference, "sigmoid": gated.sigmoid,
+                 "__name__": "__main__"}
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if "solution" in cell.metadata.get("tags", []):
+                exec(cell.source, namespace)
+    return {name: namespace["lstm_step_forward" if name == "lstm_step" else name] for name in IMPLEMENTATIONS}
+
+
+SOLUTIONS = notebook_solutions()
+
+
 @pytest.mark.parametrize("name", sorted(IMPLEMENTATIONS))
-def test_the_reference_passes_and_a_stub_is_not_done(name):
-    passed, message = judge_function(name, IMPLEMENTATIONS[name].reference)
-    assert passed and message.startswith(f"{name}: correct!")
+def test_the_teachers_solution_passes_the_answer_is_refused_and_a_stub_is_not_done(name):
+    passed, message = judge_function(name, SOLUTIONS[name])
+    assert passed and message.startswith(f"{name}: correct!"), message
+    answer = IMPLEMENTATIONS[name].reference
+    passed, message = judge_function(name, lambda *arguments: answer(*arguments))
+    assert not passed and f"calls {answer.__module__}.{answer.__qualname__}(), which is the answer" in message
 
     def stub(*arguments):
         # YOUR CODE HERE
         raise NotImplementedError
 
-    assert judge_function(name, stub) == (False, judge_function(name, stub)[1])
     assert "not done yet" in judge_function(name, stub)[1]
     assert "not done yet" in judge_function(name, lambda *arguments: None)[1]
 
@@ -319,30 +340,38 @@ def test_an_exception_is_two_or_three_lines_pointing_at_the_students_line():
 
 
 def test_an_error_from_a_helper_points_at_the_call_in_the_students_code():
-    def uses_helper_wrongly(x_t, h_prev, params):
-        return reference.rnn_step_forward(x_t, h_prev[:2], params)
+    def uses_helper_wrongly(inputs, params, h0):
+        return rnn_step(inputs[..., 0, :], h0[:2], params)
 
-    message = judge_function("rnn_step_forward", uses_helper_wrongly)[1]
-    assert "uses_helper_wrongly()" in message and "h_prev[:2]" in message
-
-
-def test_a_global_variable_instead_of_an_argument_is_suspected():
-    example_params = IMPLEMENTATIONS["rnn_step_forward"].cases()[0].arguments[2]
-
-    def uses_notebook_params(x_t, h_prev, params):
-        return reference.rnn_step_forward(x_t, h_prev, example_params)
-
-    message = judge_function("rnn_step_forward", uses_notebook_params)[1]
-    assert "instead of the function's arguments" in message, message
+    message = judge_function("rnn_forward", uses_helper_wrongly)[1]
+    assert "uses_helper_wrongly()" in message and "h0[:2]" in message, message
 
 
-def test_the_students_arguments_are_copies():
-    def changes_its_arguments(x_t, h_prev, params):
-        params["Wx"] *= 2  # would corrupt every later case if they shared arrays
-        return reference.rnn_step_forward(x_t, h_prev, params)
+EXAMPLE_PARAMS = IMPLEMENTATIONS["rnn_step_forward"].cases()[0].arguments[2]
 
-    assert "not correct yet" in judge_function("rnn_step_forward", changes_its_arguments)[1]
-    assert judge_function("rnn_step_forward", reference.rnn_step_forward)[0]
+
+def step_with_notebook_params(x_t, h_prev, params):
+    """Reads the global EXAMPLE_PARAMS, as a notebook cell reads `params`, instead of its argument."""
+    h_t = np.tanh(x_t @ EXAMPLE_PARAMS["Wx"].T + h_prev @ params["Wh"].T + params["bx"])
+    return h_t, h_t @ params["Wy"].T + params["by"]
+
+
+def test_the_notebook_variable_hint_needs_a_notebook_variable():
+    message = judge_function("rnn_step_forward", step_with_notebook_params)[1]
+    assert "reads `EXAMPLE_PARAMS` from the notebook" in message, message
+    # A mistake that only shows on other sizes, without a notebook variable, gets no such hint.
+    message = judge_function("predict", lambda outputs: np.argmax(outputs[..., :2], axis=-1))[1]
+    assert "notebook" not in message and "not on outputs of shape (7, 3)" in message, message
+
+
+def changes_params(x_t, h_prev, params):
+    params["Wx"] *= 2
+    h_t = np.tanh(x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"])
+    return h_t, h_t @ params["Wy"].T + params["by"]
+
+
+def test_arguments_changed_in_place_are_named():
+    assert "changed `params['Wx']` in place" in judge_function("rnn_step_forward", changes_params)[1]
 
 
 def test_check_function_prints_and_rejects_unknown_names(capsys):
