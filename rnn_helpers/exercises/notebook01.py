@@ -12,6 +12,9 @@ from .mutants import (
     random_params,
     read_out,
     ref,
+    relu,
+    sigmoid,
+    step_with_activation,
     step_with_tanh_twice,
     step_without_tanh,
     with_arguments,
@@ -30,8 +33,6 @@ def _step_cases():
     ]
 
 
-
-
 STEP_MISTAKES = (
     Mistake("W_h is used transposed",
             "The memory term is W_h h_{t-1}: in row form h_prev @ Wh.T. (Wh is square, so a missing or extra .T "
@@ -44,6 +45,10 @@ STEP_MISTAKES = (
     Mistake("tanh is missing", "h_t = tanh(a_t): apply np.tanh to the pre-activation.", step_without_tanh),
     Mistake("tanh is applied twice", "Apply np.tanh once, to a_t; y_t = W_y h_t + b_y has no tanh.",
             step_with_tanh_twice),
+    Mistake("ReLU is used instead of tanh", "The vanilla RNN's activation is h_t = tanh(a_t): np.tanh, not "
+            "np.maximum(a_t, 0).", step_with_activation(relu)),
+    Mistake("the sigmoid is used instead of tanh", "The vanilla RNN's activation is h_t = tanh(a_t), between -1 and "
+            "1; the sigmoid 1 / (1 + e^-a) is between 0 and 1.", step_with_activation(sigmoid)),
     Mistake("y_t is computed from h_{t-1} instead of h_t (off by one in time)",
             "The output reads the new state: y_t = W_y h_t + b_y.",
             with_result(ref.rnn_step_forward, lambda result, x_t, h_prev, params:

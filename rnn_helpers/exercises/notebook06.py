@@ -61,7 +61,25 @@ def _mean_loss_summed_gradient(outputs, labels, reduction="mean"):  # reduction:
         outputs, labels, reduction="sum")[1]
 
 
+def _softmax_loss(outputs, labels, reduction="mean", max_axis=-1, sum_axis=-1):
+    """Softmax cross-entropy with the max shift or the normalising sum taken over ``max_axis`` / ``sum_axis``."""
+    shifted = outputs - outputs.max(axis=max_axis, keepdims=True)
+    probabilities = np.exp(shifted) / np.exp(shifted).sum(axis=sum_axis, keepdims=True)
+    one_hot = np.eye(outputs.shape[-1])[labels]
+    count = labels.size if reduction == "mean" else 1
+    return float(-np.sum(one_hot * np.log(probabilities)) / count), (probabilities - one_hot) / count
+
+
 LOSS_MISTAKES = (
+    Mistake("the max shift is taken over the wrong axis (over the steps, not over each step's classes)",
+            "Subtract each step's own maximum: outputs.max(axis=-1, keepdims=True).",
+            lambda outputs, labels, reduction="mean": _softmax_loss(outputs, labels, reduction, max_axis=-2)),
+    Mistake("softmax sums over the wrong axis: each step's probabilities must sum to 1 over the classes",
+            "Normalise over the classes: np.exp(s) / np.exp(s).sum(axis=-1, keepdims=True).",
+            lambda outputs, labels, reduction="mean": _softmax_loss(outputs, labels, reduction, sum_axis=-2)),
+    Mistake("softmax sums over every entry (no axis): each step's probabilities must sum to 1 over the classes",
+            "Normalise over the classes: np.exp(s) / np.exp(s).sum(axis=-1, keepdims=True).",
+            lambda outputs, labels, reduction="mean": _softmax_loss(outputs, labels, reduction, sum_axis=None)),
     Mistake("the loss is summed over the steps instead of averaged",
             "L is the mean over the labelled steps: divide the loss and its gradient by their count.",
             with_arguments(ref.softmax_cross_entropy, reduction=lambda arguments: "sum")),
@@ -150,8 +168,10 @@ SLOPE_MISTAKES = (
     ("W_h is used transposed in the gradient to h_{t-1}",
      "dh_{t-1} = W_h^T delta_t: in row form delta_t @ Wh (no .T).",
      _backward_step_with(**with_param("Wh", np.transpose))),
-    ("the gradient from step t+1 is not carried: dh_t must add what reaches h_t from the next step",
-     "dh_t = W_y^T dy_t + (gradient from step t+1), the d_h_next argument.",
+    ("the gradient from step t+1 is not carried: dh_t must add what reaches h_t from the next step (in BPTT: "
+     "d_h_next is not updated in the loop, it stays zero)",
+     "dh_t = W_y^T dy_t + (gradient from step t+1), the d_h_next argument; in the loop over t, the d_h_prev a step "
+     "returns is the next step's d_h_next.",
      _backward_step_with(d_h_next=lambda arguments: np.zeros_like(arguments["d_h_next"]))),
     ("the gradient through the output y_t is missing from dh_t", "dh_t = W_y^T dy_t + (gradient from step t+1).",
      _backward_step_with(d_y_t=lambda arguments: np.zeros_like(arguments["d_y_t"]))),
@@ -178,12 +198,49 @@ def _backward_cases():
     ]
 
 
-BACKWARD_MISTAKES = tuple(
+def _bptt(inputs, labels, params, h0, accumulate=True, wrap=False, skip_first=False, use_h0=True):
+    """BPTT from the reference's pieces, with one of the loop's usual mistakes switched on.
+
+    accumulate=False keeps only the last step visited (t = 0) instead of adding every step's share;
+    wrap=True takes h_{t-1} as hidden_states[t - 1] at t = 0 too, which is h_T (index -1);
+    skip_first=True stops the loop before t = 0; use_h0=False runs from zeros whatever h0 is.
+    """
+    start = h0 if use_h0 else np.zeros_like(h0)
+    hidden_states, outputs = ref.rnn_forward(inputs, params, start)
+    loss, d_outputs = ref.softmax_cross_entropy(outputs, labels)
+    grads = {name: np.zeros_like(value) for name, value in params.items()}
+    d_h_next = np.zeros_like(start)
+    for t in reversed(range(1 if skip_first else 0, inputs.shape[-2])):
+        h_prev = hidden_states[..., t - 1, :] if (t > 0 or wrap) else start
+        d_h_next, step_grads = ref.rnn_step_backward(d_outputs[..., t, :], d_h_next, inputs[..., t, :], h_prev,
+                                                     hidden_states[..., t, :], params)
+        for name, step_grad in step_grads.items():
+            grads[name] = grads[name] + step_grad if accumulate else step_grad
+    grads["h0"] = d_h_next
+    return loss, grads
+
+
+LOOP_MISTAKES = (
+    Mistake("the gradients are not accumulated over time: only one step's share is kept (grads[name] = ... "
+            "instead of +=)", "W_x, W_h, b_x, W_y and b_y are used at every step: add every step's share, "
+            "grads[name] += step_grads[name].", lambda *arguments: _bptt(*arguments, accumulate=False)),
+    Mistake("at t = 0, h_{t-1} is hidden_states[-1] = h_T (index t - 1 wraps around): it must be h0",
+            "Take h_prev = hidden_states[..., t - 1, :] if t > 0 else h0.", lambda *arguments: _bptt(*arguments,
+                                                                                                    wrap=True)),
+    Mistake("the first step (t = 0) is skipped: the loop stops at t = 1",
+            "Run t over reversed(range(T)), which ends at 0 (range(T - 1, 0, -1) stops before it).",
+            lambda *arguments: _bptt(*arguments, skip_first=True)),
+    Mistake("h0 is not used: the forward pass starts from zeros", "Run the forward pass from the h0 argument "
+            "(zeros only when h0 is None), and use h0 as h_{t-1} at t = 0.",
+            lambda *arguments: _bptt(*arguments, use_h0=False)),
+)
+
+BACKWARD_MISTAKES = LOOP_MISTAKES + tuple(
     Mistake(what, where, with_piece(ref.rnn_backward, "rnn_step_backward", step_mutant))
     for what, where, step_mutant in SLOPE_MISTAKES[:-1]
 ) + tuple(
     Mistake(mistake.what, mistake.where, with_piece(ref.rnn_backward, "softmax_cross_entropy", mistake.mutant))
-    for mistake in LOSS_MISTAKES[:5]
+    for mistake in LOSS_MISTAKES[:8]
 ) + (
     Mistake("the gradient sign is flipped", "Gradients follow the chain rule as it is; no minus sign.",
             with_result(ref.rnn_backward, lambda result, *arguments: (result[0], negated(result[1])))),
