@@ -283,6 +283,19 @@ def _summed_loss_gradients():
     return ref.rnn_backward(example["inputs"], example["labels"], example["params"], reduction="sum")[1]
 
 
+def _central_difference(entry=(1, 2), epsilon=0.1, one_sided=False):
+    """(L(Wx + eps e) - L(Wx - eps e)) / (2 eps) for the original example's mean loss (one-sided: forward only)."""
+    example = _original()
+
+    def loss_with(change):
+        params = {name: value.copy() for name, value in example["params"].items()}
+        params["Wx"][entry] += change
+        return ref.softmax_cross_entropy(rnn_forward(example["inputs"], params)[1], example["labels"])[0]
+
+    if one_sided:
+        return (loss_with(epsilon) - loss_with(0.0)) / epsilon
+    return (loss_with(epsilon) - loss_with(-epsilon)) / (2 * epsilon)
+
 
 VALUE_EXERCISES = {
     "06.1": ValueExercise(
@@ -293,11 +306,14 @@ VALUE_EXERCISES = {
           lambda: _original_gradients()["by"] / 5),
          ("the sign is flipped: dL/dy_t = (p_t - onehot(c_t)) / T", lambda: -_original_gradients()["by"]))),
     "06.2": ValueExercise(
-        "dL/dWx[1, 2] for the original example, by central differences", lambda: _original_gradients()["Wx"][1, 2],
-        1e-6,
-        (("that is twice the derivative: central differences divide by 2 epsilon",
-          lambda: 2 * _original_gradients()["Wx"][1, 2]),
-         ("the sign is flipped: (L(theta + eps) - L(theta - eps)) / (2 eps)",
-          lambda: -_original_gradients()["Wx"][1, 2]),
-         ("that is the entry dL/dWx[2, 1]: row 1, column 2 is Wx[1, 2]", lambda: _original_gradients()["Wx"][2, 1]))),
+        "the central-difference estimate of dL/dWx[1, 2] for the original example with epsilon = 0.1",
+        _central_difference, 1e-9,
+        (("that is the analytic derivative, not the estimate with epsilon = 0.1: with so large a step the two differ "
+          "by about 1e-4", lambda: _original_gradients()["Wx"][1, 2]),
+         ("that is the one-sided difference (L(theta + eps) - L(theta)) / eps: central differences step both ways",
+          lambda: _central_difference(one_sided=True)),
+         ("that is twice the estimate: central differences divide by 2 epsilon", lambda: 2 * _central_difference()),
+         ("the sign is flipped: (L(theta + eps) - L(theta - eps)) / (2 eps)", lambda: -_central_difference()),
+         ("that is the estimate for Wx[2, 1]: row 1, column 2 is Wx[1, 2]",
+          lambda: _central_difference(entry=(2, 1))))),
 }
