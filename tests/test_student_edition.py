@@ -159,7 +159,8 @@ def test_stubs_replace_only_the_marked_lines_and_teacher_only_cells_go():
 
 def test_an_answer_cell_loses_its_marked_lines_and_keeps_none():
     script = load_script()
-    answer = 'answer_01_1 = None  # your h_1\n# BEGIN SOLUTION\nanswer_01_1 = 0.5\n# END SOLUTION\ncheck_answer("01.1", answer_01_1)'
+    answer = ('answer_01_1 = None  # your h_1\n# BEGIN SOLUTION\nanswer_01_1 = 0.5\n# END SOLUTION\n'
+              'check_answer("01.1", answer_01_1)')
     student = script.student_edition(nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell(answer, metadata={"tags": ["answer"]})]))
     assert student.cells[0].source == 'answer_01_1 = None  # your h_1\ncheck_answer("01.1", answer_01_1)'

@@ -5,6 +5,7 @@ argument changed, a line of the student's code that raised. Advice about a cause
 variable", "a batch") is given only by the engine when that cause is shown.
 """
 
+import sys
 import sysconfig
 import traceback
 from pathlib import Path
@@ -92,14 +93,21 @@ def calls_the_answer(name, called):
             "computation yourself (the helpers of earlier exercises are fine).")
 
 
-_LIBRARY_FOLDERS = tuple({sysconfig.get_paths()[key] for key in ("stdlib", "purelib", "platlib")}
-                         | {str(Path(__file__).resolve().parent.parent)})
+def _library_folders():
+    """Python's own folders, the installed packages', this package's and rnn_helpers' (wherever it is installed)."""
+    folders = {sysconfig.get_paths()[key] for key in ("stdlib", "purelib", "platlib")}
+    folders.add(str(Path(__file__).resolve().parent))
+    helpers = sys.modules.get("rnn_helpers")
+    if getattr(helpers, "__file__", None):
+        folders.add(str(Path(helpers.__file__).resolve().parent))
+    return tuple(folders)
 
 
 def students_frames(error):
     """The traceback's frames in the student's code: not in Python, installed packages or rnn_helpers."""
+    folders = _library_folders()
     return [frame for frame in traceback.extract_tb(error.__traceback__)
-            if not str(Path(frame.filename).resolve()).startswith(_LIBRARY_FOLDERS)]
+            if not str(Path(frame.filename).resolve()).startswith(folders)]
 
 
 def error_report(name, error, case, hint):
