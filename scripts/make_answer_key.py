@@ -22,7 +22,7 @@ from make_student_edition import ANSWER_TAG, BEGIN, END, SOLUTION_TAG  # the scr
 from rnn_helpers.exercises import IMPLEMENTATIONS, VALUE_EXERCISES
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_ANSWER = re.compile(r"<details><summary>Model answer</summary>(.*?)</details>", re.S)
+MODEL_ANSWER = re.compile(r"<details>\s*<summary>Model answer[^<]*</summary>(.*?)</details>", re.S)
 
 
 def marked_lines(source):

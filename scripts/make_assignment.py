@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "rnn"
 CHECKS_PACKAGE = "graded_checks"
 IMPLEMENTATION_POINTS, VALUE_POINTS = 2, 1
-MODEL_ANSWER = re.compile(r"\n*<details><summary>Model answer</summary>.*?</details>\n*", re.S)
+MODEL_ANSWER = re.compile(r"\n*<details>\s*<summary>Model answer[^<]*</summary>.*?</details>\n*", re.S)
 NBGRADER_CONFIG = '''\
 # nbgrader's settings for this course (written by scripts/make_assignment.py).
 c = get_config()  # noqa: F821
