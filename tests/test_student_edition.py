@@ -2,7 +2,7 @@
 
 The edition is generated into a folder, that folder ALONE is copied into an empty one, a virtual
 environment is made there and the copy installed into it (``pip install --no-deps -e .``: the venv is made
-with ``--system-site-packages`` on top of this project's venv, so the pinned packages need no download),
+on top of this project's venv, whose site-packages it reads, so the pinned packages need no download),
 and every notebook runs top to bottom in a kernel of that venv, importing the copy's rnn_helpers. Each
 check must print "not done yet". The notebooks run at the same time, each in its own kernel.
 """
@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import textwrap
 from pathlib import Path
 
@@ -48,8 +49,14 @@ def edition(tmp_path_factory):
     folder = tmp_path_factory.mktemp("alone") / "rnn-notebooks"
     shutil.copytree(built, folder)
     venv = folder / ".venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
+    # On top of this project's venv: its site-packages as a path (a venv's --system-site-packages would reach
+    # the base Python's, not this venv's). Only the folder is added, not its .pth files: this project's own
+    # editable rnn_helpers stays out, and the edition's copy is the one installed.
+    edition_site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+    Path(edition_site, "project-packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "-e", "."],
                    cwd=folder, check=True, capture_output=True)
     return folder, python
