@@ -3,7 +3,9 @@
 #   make test  set up the virtual environment (and Chromium, where it can) if needed, then run every test
 # and extras for the classroom (docs/teaching.md), all of which work without internet:
 #   make app      serve the hidden-state explorer alone, as a web app (Voila)
-#   make student  write the student edition to student/: solutions replaced by stubs, outputs cleared
+#   make student     write the self-study edition to student/: stubs, outputs cleared, package and set-up, standalone
+#   make assignment  write the graded edition, an nbgrader course, to build/course/ and release it there
+#   make answer-key  write the answer key of every exercise to build/answer-key.md
 #   make slides   one reveal.js deck per notebook in build/slides/
 #   make site     the whole collection as a static website in build/site/_build/html/
 VENV ?= .venv
@@ -23,7 +25,7 @@ LAB_SETTINGS := --LabApp.app_settings_dir=$(CURDIR)/binder/lab-settings
 # reveal.js, require.js, jQuery and MathJax for the offline slides and site, from package-lock.json.
 NODE_ASSETS := node_modules/.installed
 
-.PHONY: setup setup-test lab app student test test-other-cpus lint chromium execute navigation benchmark \
+.PHONY: setup setup-test lab app student assignment answer-key test test-other-cpus lint chromium execute navigation benchmark \
 	classroom-assets slides site
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -54,6 +56,15 @@ app: setup
 # notebooks/ is the teacher's edition; student/ is generated from it (never edit it by hand).
 student: setup
 	$(PYTHON) scripts/make_student_edition.py
+
+# The graded edition: the course directory (scripts/make_assignment.py), then nbgrader's release of it in
+# build/course/release/rnn/ (nbgrader runs alembic by name, so the venv's bin goes on PATH).
+assignment: setup
+	$(PYTHON) scripts/make_assignment.py
+	cd build/course && PATH="$(abspath $(VENV))/bin:$$PATH" nbgrader generate_assignment rnn --force
+
+answer-key: setup
+	$(PYTHON) scripts/make_answer_key.py
 
 lint: setup-test
 	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts benchmarks apps

@@ -1125,3 +1125,24 @@ def test_unrolled_diagram_takes_any_integer_type():
         assert len(diagrams.unrolled_diagram(np.int32(2), backward=True).axes) == 1
     finally:
         plt.close("all")
+
+
+# ---------------------------------------------------------------- the exercise checks' names
+# The checks judge a student's answer (they do not raise for a wrong one), but the exercise's name is the
+# notebook's own argument: a list or a number there is a TypeError naming `name`, an unknown name a ValueError.
+EXERCISE_NAME_ROWS = [
+    ("judge", ["01.1"], TypeError), ("judge", 1.1, TypeError), ("judge", "99.9", ValueError),
+    ("check_answer", ["01.1"], TypeError),
+    ("judge_function", ["rnn_forward"], TypeError), ("judge_function", "rnn_everything", ValueError),
+    ("check_function", ["rnn_forward"], TypeError),
+]
+
+
+@pytest.mark.parametrize("function, name, error", EXERCISE_NAME_ROWS,
+                         ids=[f"{function}-{name!r}" for function, name, _ in EXERCISE_NAME_ROWS])
+def test_an_exercise_name_that_is_not_a_known_string_is_named(function, name, error):
+    from rnn_helpers import exercises
+
+    with pytest.raises(error, match=r"name must be|unknown .* exercise") as raised:
+        getattr(exercises, function)(name, 0.5 if function in ("judge", "check_answer") else reference.rnn_forward)
+    assert "unhashable" not in str(raised.value) and repr(name) in str(raised.value)

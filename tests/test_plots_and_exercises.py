@@ -96,7 +96,7 @@ def test_exercise_messages_say_what_is_off(capsys):
     assert not ok and "column vector" in message
     check_answer("04.1", 0.6)
     assert capsys.readouterr().out.strip() == "Exercise 04.1: correct!"
-    with pytest.raises(ValueError, match="unknown exercise"):
+    with pytest.raises(ValueError, match="unknown value exercise"):
         judge("99.9", 1)
 
 

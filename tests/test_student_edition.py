@@ -1,33 +1,37 @@
-"""The student edition (scripts/make_student_edition.py): stubs instead of solutions, and it runs.
+"""The self-study edition (scripts/make_student_edition.py): stubs instead of solutions, and it stands alone.
 
-Every student notebook with an implementation exercise runs top to bottom in a fresh kernel without
-an exception, and each of its checks prints "not done yet". A notebook without exercises is the
-teacher's edition with its outputs cleared, which nbval already runs. The notebooks run at the same
-time, each in its own kernel (their kernels start and compute concurrently), then one test each
-reports on its notebook.
+The edition is generated into a folder, that folder ALONE is copied into an empty one, a virtual
+environment is made there and the copy installed into it (``pip install --no-deps -e .``: the venv is made
+on top of this project's venv, whose site-packages it reads, so the pinned packages need no download),
+and every notebook runs top to bottom in a kernel of that venv, importing the copy's rnn_helpers. Each
+check must print "not done yet". The notebooks run at the same time, each in its own kernel.
 """
 
-import asyncio
 import importlib.util
 import json
+import re
+import shutil
 import subprocess
 import sys
+import sysconfig
+import textwrap
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "make_student_edition.py"
 TEACHER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+NAMES = [path.name for path in TEACHER_NOTEBOOKS]
 
 
-def has_solutions(path):
-    return any("solution" in cell.get("metadata", {}).get("tags", []) for cell in json.loads(path.read_text())["cells"])
+def has_exercises(path):
+    return any({"solution", "answer"} & set(cell.get("metadata", {}).get("tags", []))
+               for cell in json.loads(path.read_text())["cells"])
 
 
-EXERCISE_NOTEBOOKS = [path.name for path in TEACHER_NOTEBOOKS if has_solutions(path)]
+EXERCISE_NOTEBOOKS = [path.name for path in TEACHER_NOTEBOOKS if has_exercises(path)]
 
 
 def load_script():
@@ -38,28 +42,76 @@ def load_script():
 
 
 @pytest.fixture(scope="module")
-def student_folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("student")
-    subprocess.run([sys.executable, str(SCRIPT), "--output", str(folder)], check=True, capture_output=True)
-    return folder
+def edition(tmp_path_factory):
+    """The edition copied alone into an empty folder, installed into a venv of its own there."""
+    built = tmp_path_factory.mktemp("built")
+    subprocess.run([sys.executable, str(SCRIPT), "--output", str(built)], check=True, capture_output=True)
+    folder = tmp_path_factory.mktemp("alone") / "rnn-notebooks"
+    shutil.copytree(built, folder)
+    venv = folder / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    # On top of this project's venv: its site-packages as a path (a venv's --system-site-packages would reach
+    # the base Python's, not this venv's). Only the folder is added, not its .pth files: this project's own
+    # editable rnn_helpers stays out, and the edition's copy is the one installed.
+    edition_site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+    Path(edition_site, "project-packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "-e", "."],
+                   cwd=folder, check=True, capture_output=True)
+    return folder, python
+
+
+RUNNER = textwrap.dedent("""
+    import asyncio, sys
+    from pathlib import Path
+    import nbformat
+    from nbclient import NotebookClient
+    folder, names = Path(sys.argv[1]), sys.argv[2:]
+    async def run(name):
+        notebook = nbformat.read(folder / "notebooks" / name, as_version=4)
+        client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                resources={"metadata": {"path": str(folder / "notebooks")}})
+        try:
+            await client.async_execute()
+            error = ""
+        except Exception as exception:
+            error = f"{type(exception).__name__}: {str(exception)[-2000:]}"
+        notebook.metadata["run_error"] = error
+        nbformat.write(notebook, folder / "executed" / name)
+    async def main():
+        (folder / "executed").mkdir(exist_ok=True)
+        await asyncio.gather(*(run(name) for name in names))
+    asyncio.run(main())
+""")
 
 
 @pytest.fixture(scope="module")
-def executed(student_folder):
-    """{name: (executed notebook, the exception it raised or None)}, all notebooks run concurrently."""
-    notebooks = {name: nbformat.read(student_folder / name, as_version=4) for name in EXERCISE_NOTEBOOKS}
-    stored = {name: [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
-              for name, notebook in notebooks.items()}
+def executed(edition):
+    """{name: executed notebook}: every notebook run in the edition's own venv (its kernel is that python)."""
+    folder, python = edition
+    where = subprocess.run([str(python), "-c", "import rnn_helpers; print(rnn_helpers.__file__)"], cwd="/",
+                           check=True, capture_output=True, text=True).stdout.strip()
+    assert where.startswith(str(folder)), f"the edition's venv imports rnn_helpers from {where}"
+    subprocess.run([str(python), "-c", RUNNER, str(folder), *NAMES], check=True, cwd=folder)
+    return {name: nbformat.read(folder / "executed" / name, as_version=4) for name in NAMES}
 
-    async def run_all():
-        clients = [NotebookClient(notebook, timeout=300, kernel_name="python3",
-                                  resources={"metadata": {"path": str(student_folder)}})
-                   for notebook in notebooks.values()]
-        return await asyncio.gather(*(client.async_execute() for client in clients), return_exceptions=True)
 
-    outcomes = asyncio.run(run_all())
-    return {name: (notebook, stored[name], outcome if isinstance(outcome, BaseException) else None)
-            for (name, notebook), outcome in zip(notebooks.items(), outcomes, strict=True)}
+def test_the_edition_holds_what_it_needs_to_run_alone(edition):
+    folder, _ = edition
+    assert {"README.md", "Makefile", "pyproject.toml", "requirements.txt", "rnn_helpers", "notebooks"} <= {
+        path.name for path in folder.iterdir()}
+    readme = (folder / "README.md").read_text()
+    assert "pip install -r requirements.txt -e ." in readme and "jupyter lab notebooks/" in readme
+    assert (folder / "rnn_helpers" / "reference.py").exists()  # the readable reference, for self-study
+    for name in NAMES:  # every link of every notebook points to a file of the edition (and the README's section)
+        notebook = nbformat.read(folder / "notebooks" / name, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown" and "<!--NAVIGATION-->" in cell.source:
+                for target in re.findall(r"\]\(([^)#]+)(#[^)]*)?\)", cell.source):
+                    assert (folder / "notebooks" / target[0]).resolve().exists(), (name, target)
+                    if target[1]:
+                        assert f"## {target[1][1:].replace('-', ' ')}".lower() in readme.lower(), target
 
 
 def test_the_exercises_are_where_the_ideas_are_taught():
@@ -67,26 +119,28 @@ def test_the_exercises_are_where_the_ideas_are_taught():
             "06-backprop-through-time.ipynb"} <= set(EXERCISE_NOTEBOOKS)
 
 
-@pytest.mark.parametrize("name", EXERCISE_NOTEBOOKS)
-def test_the_student_edition_runs_and_every_check_says_not_done(executed, name):
-    notebook, stored_outputs, error = executed[name]
-    assert all(not outputs for outputs in stored_outputs), "outputs must be cleared"
+@pytest.mark.parametrize("name", NAMES)
+def test_every_notebook_runs_to_the_end_and_every_check_says_not_done(edition, executed, name):
+    stored = nbformat.read(edition[0] / "notebooks" / name, as_version=4)
+    assert all(not cell.get("outputs") for cell in stored.cells), "outputs must be cleared"
+    notebook = executed[name]
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert not any("# BEGIN SOLUTION" in cell.source or "solution" in cell.metadata.get("tags", [])
+    assert not any("# BEGIN SOLUTION" in cell.source or {"solution", "answer"} & set(cell.metadata.get("tags", []))
                    for cell in code_cells), "a solution reached the student edition"
-    assert error is None, f"{name} raised: {error}"
-    checks = [cell for cell in code_cells if "check_function(" in cell.source]
-    assert checks
+    assert not notebook.metadata["run_error"], f"{name} raised: {notebook.metadata['run_error']}"
+    checks = [cell for cell in code_cells if "check_function(" in cell.source or "check_answer(" in cell.source]
+    assert bool(checks) == (name in EXERCISE_NOTEBOOKS)
     for cell in checks:
         printed = "".join(output.get("text", "") for output in cell.outputs)
-        assert printed.count("not done yet") == cell.source.count("check_function("), printed
+        assert printed.count("not done yet") == cell.source.count("check_function(") + cell.source.count(
+            "check_answer("), printed
 
 
-def test_notebooks_without_exercises_are_the_teachers_without_outputs(student_folder):
+def test_notebooks_without_exercises_are_the_teachers_without_outputs(edition):
     for path in TEACHER_NOTEBOOKS:
         if path.name not in EXERCISE_NOTEBOOKS:
             teacher = nbformat.read(path, as_version=4)
-            student = nbformat.read(student_folder / path.name, as_version=4)
+            student = nbformat.read(edition[0] / "notebooks" / path.name, as_version=4)
             assert [cell.source for cell in student.cells] == [cell.source for cell in teacher.cells]
 
 
@@ -106,5 +160,15 @@ def test_stubs_replace_only_the_marked_lines_and_teacher_only_cells_go():
         with pytest.raises(ValueError):
             script.student_edition(nbformat.v4.new_notebook(cells=[
                 nbformat.v4.new_code_cell(broken, metadata={"tags": ["solution"]})]))
-    with pytest.raises(ValueError, match="not tagged"):
+    with pytest.raises(ValueError, match="tagged neither"):
         script.student_edition(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(solution)]))
+
+
+def test_an_answer_cell_loses_its_marked_lines_and_keeps_none():
+    script = load_script()
+    answer = ('answer_01_1 = None  # your h_1\n# BEGIN SOLUTION\nanswer_01_1 = 0.5\n# END SOLUTION\n'
+              'check_answer("01.1", answer_01_1)')
+    student = script.student_edition(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(answer, metadata={"tags": ["answer"]})]))
+    assert student.cells[0].source == 'answer_01_1 = None  # your h_1\ncheck_answer("01.1", answer_01_1)'
+    assert "answer" not in student.cells[0].metadata["tags"]
