@@ -4,7 +4,8 @@ Notebook 08, the vanilla RNN: ``train_until_solved`` trains any registered cell 
 accuracy reaches ``SOLVED_ACCURACY`` and says how many gradient steps that took;
 ``remember_first_setup``, ``gradient_reach`` and ``remember_first_run`` carry one bit over ``gap``
 distractors (``remember_first_task``) from a chosen spectral radius of Wh; ``delayed_recall_run`` is
-the capacity experiment, the last ``delay`` bits held at once.
+the capacity experiment, the last ``delay`` bits held at once; ``clipping_run`` is the clipping
+demonstration, plain SGD from a network whose gradient explodes.
 
 Notebook 09, three cells compared: ``steps_to_remember`` trains a fresh vanilla RNN, LSTM or GRU of
 matched size on ``remember_first_task`` with fresh batches and a fixed budget of Adam steps, and
@@ -19,9 +20,9 @@ from ._checks import check_data, check_number, check_positive_int
 from .backprop import gradient_through_time
 from .cells import get_cell
 from .core import init_params, make_rng, spectral_radius
-from .spectral_explorer import relative_norms
+from .spectral_explorer import relative_norms, scaled_rnn
 from .tasks import delayed_recall_task, remember_first_task, train_test_split
-from .training import Adam, evaluate, train
+from .training import SGD, Adam, TrainingDivergedError, evaluate, train
 
 SOLVED_ACCURACY = 0.95  # test accuracy at which a run counts as solved
 
@@ -125,6 +126,57 @@ def delayed_recall_run(hidden_size, delay, seed=0):
     history = train(params, train_data, Adam(learning_rate=0.005), epochs=30, batch_size=32, test_data=test_data,
                     clip_norm=5.0, seed=seed)
     return history["test_accuracy"][-1]
+
+
+# Notebook 08's clipping demonstration: scaled_rnn(CLIPPING_RADIUS), whose gradient on sequences of
+# 100 steps has a norm of about 1e10, trained with plain SGD (no momentum, so a clipped step is never
+# longer than learning rate x clip_norm) on delayed recall with delay 2, until the test accuracy reaches
+# CLIPPING_TARGET or CLIPPING_EPOCHS have passed. At radius 3 the forward pass is chaotic, so when a run
+# finds its way out varies from seed to seed and with the CPU's last digits (4 to 19 epochs on the seeds
+# we tried): the budget is twice the slowest we saw. Momentum (0.9 with learning rate 0.1) and larger
+# steps (learning rate 1) each left some seeds stuck at chance for 30 epochs; learning rate 0.7 did not.
+CLIPPING_RADIUS = 3.0
+CLIPPING_SEQUENCES = 500  # 400 for training (13 batches of 32 per epoch), 100 for testing
+CLIPPING_LEARNING_RATE = 0.7
+CLIPPING_EPOCHS = 40
+CLIPPING_TARGET = 0.9
+
+
+def clipping_run(seed, clip_norm):
+    """Notebook 08's clipping demonstration for one seed (data, shuffling) and one ``clip_norm`` (None: no clipping).
+
+    Trains ``scaled_rnn(CLIPPING_RADIUS)`` on ``delayed_recall_task(CLIPPING_SEQUENCES, 100, 2, seed)``
+    (80% training, 20% test) with ``SGD(CLIPPING_LEARNING_RATE, momentum=0)`` in batches of 32, one
+    epoch at a time, for up to CLIPPING_EPOCHS epochs, and stops after the first epoch whose test accuracy
+    reaches CLIPPING_TARGET.
+
+    Returns a dict with 'history' (per-epoch lists as from ``train``: 'loss', 'train_accuracy',
+    'test_accuracy', 'gradient_norm', the mean norm before clipping), 'params' (the trained network),
+    'epochs_to_target' (None if the target was not reached) and 'error' (the ``TrainingDivergedError``
+    that stopped the run, or None).
+    """
+    if clip_norm is not None:
+        check_number("clip_norm", clip_norm, 0, low_open=True)
+    train_data, test_data = train_test_split(delayed_recall_task(CLIPPING_SEQUENCES, 100, 2, seed=seed), seed=seed)
+    params = scaled_rnn(CLIPPING_RADIUS)
+    optimizer = SGD(learning_rate=CLIPPING_LEARNING_RATE, momentum=0.0)
+    epoch_seeds = make_rng(seed)
+    run = {"history": {"loss": [], "train_accuracy": [], "test_accuracy": [], "gradient_norm": []}, "params": params,
+           "epochs_to_target": None, "error": None}
+    with threadpool_limits(limits=1, user_api="blas"):  # small products: see steps_to_remember
+        for epoch in range(1, CLIPPING_EPOCHS + 1):
+            try:
+                history = train(params, train_data, optimizer, epochs=1, batch_size=32, test_data=test_data,
+                                clip_norm=clip_norm, seed=int(epoch_seeds.randint(0, 2**31 - 1)))
+            except TrainingDivergedError as error:
+                run["error"] = error
+                return run
+            for key, values in history.items():
+                run["history"][key] += values
+            if history["test_accuracy"][-1] >= CLIPPING_TARGET:
+                run["epochs_to_target"] = epoch
+                return run
+    return run
 
 
 # Hidden sizes that give the three cells about the same number of parameters with one input and

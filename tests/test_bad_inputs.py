@@ -653,6 +653,9 @@ ROWS.update({
         {"gap": SIZE, "seed": SEED, "hidden_size": SIZE, "initial_radius": plus(POSITIVE, above_100=101.0),
          "learning_rate": plus(POSITIVE, huge=1e4), "max_steps": SIZE, "num_sequences": SIZE,
          "clip_norm": without(POSITIVE, "None")}),
+    "rnn_helpers.memory.clipping_run": Row(  # without clipping the guard stops the run at its first batch: fast
+        memory.clipping_run, lambda: {"seed": 0, "clip_norm": None},
+        {"seed": SEED, "clip_norm": without(POSITIVE, "None")}),
     "rnn_helpers.memory.delayed_recall_run": Row(
         memory.delayed_recall_run, lambda: {"hidden_size": 2, "delay": 39, "seed": 0},
         {"hidden_size": SIZE, "delay": plus(SIZE, as_long_as_the_sequence=40), "seed": SEED}),
