@@ -179,15 +179,18 @@ def test_without_clipping_the_guard_stops_every_run_before_its_first_update(clip
         np.testing.assert_array_equal(unclipped["params"]["Wh"], scaled_rnn(CLIPPING_RADIUS)["Wh"])
 
 
-def test_with_clipping_every_run_reaches_the_target(clipping_runs_for_other_seeds):
+def test_with_clipping_no_run_diverges_and_at_least_half_reach_the_target(clipping_runs_for_other_seeds):
     """The notebook: 'with clip_norm = 1: no TrainingDivergedError in 10 of 10 seeds' and 'test accuracy 0.9
-    reached within 30 epochs in 10 of 10 seeds'."""
-    epochs = {seed: clipped["epochs_to_target"] for seed, (_, clipped) in clipping_runs_for_other_seeds.items()}
+    reached within 20 epochs in at least half of the 10 seeds'."""
     errors = {seed: clipped["error"] for seed, (_, clipped) in clipping_runs_for_other_seeds.items()}
     assert all(error is None for error in errors.values()), errors
-    assert all(epoch is not None and epoch <= CLIPPING_EPOCHS for epoch in epochs.values()), epochs
+    epochs = {seed: clipped["epochs_to_target"] for seed, (_, clipped) in clipping_runs_for_other_seeds.items()}
+    assert sum(epoch is not None for epoch in epochs.values()) >= len(epochs) / 2, epochs
     for _, clipped in clipping_runs_for_other_seeds.values():
-        assert clipped["history"]["test_accuracy"][-1] >= CLIPPING_TARGET
+        history = clipped["history"]
+        assert len(history["loss"]) <= CLIPPING_EPOCHS
+        if clipped["epochs_to_target"] is not None:  # it stops after the first epoch at the target
+            assert history["test_accuracy"][-1] >= CLIPPING_TARGET > max(history["test_accuracy"][:-1], default=0)
 
 
 @pytest.mark.filterwarnings("ignore::rnn_helpers.training.DivergenceWarning")
