@@ -9,7 +9,7 @@ image in the kernel for every move, several times slower).
 
 import numpy as np
 
-from ._checks import as_float_array, check_entries, check_keys, check_number, check_positive_int
+from ._checks import as_float_array, check_entries, check_keys, check_number, check_positive_int, describe_value
 from .bptt import gradient_through_time
 from .core import init_params, make_rng, rnn_forward_batch, spectral_radius
 
@@ -58,6 +58,26 @@ def probe_batch(num_sequences=32, sequence_length=60, seed=0):
     return inputs, labels
 
 
+def relative_norms(norms, name="norms"):
+    """The gradient norms k steps back relative to the last step's: ``norms / norms[0]``.
+
+    - norms: shape (T,), from ``gradient_through_time`` (norms[k] = ||dL_T / dh_{T-k}||)
+    - name: what the error messages call ``norms``
+
+    Raises ValueError for negative or non-finite norms, and when norms[0] is 0: then nothing reaches
+    back (Wy = 0, or every unit saturated at the last step), and no ratio says how much of it does.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {describe_value(name)}")
+    norms = as_float_array(name, norms, 1)
+    if np.any(norms < 0):
+        raise ValueError(f"{name} must be norms, 0 or more, got a smallest value of {norms.min():.3g}")
+    if norms[0] == 0:
+        raise ValueError(f"{name} must start with a nonzero gradient at the last step, to follow it back, got 0 "
+                         f"there (Wy = 0, or every unit saturated at the last step?)")
+    return norms / norms[0]
+
+
 def gradient_profile(params, inputs, labels):
     """Everything the slider shows about one network: the gradient reaching back, and what bounds it.
 
@@ -73,13 +93,17 @@ def gradient_profile(params, inputs, labels):
     - 'mean_tanh_slope' and 'rms_tanh_slope': mean and root mean square of 1 - h_t^2 over every
       step, unit and sequence of the forward pass;
     - 'growth_per_step': the geometric mean factor by which the norm changes per step from
-      SETTLED_AFTER steps back to the first step (below 1: shrinking, above 1: growing).
+      SETTLED_AFTER steps back to the first step (below 1: shrinking, above 1: growing; 0 when
+      the gradient has vanished exactly by then, every unit saturated with 1 - h^2 = 0).
+
+    Raises ValueError when the gradient at the last step is zero (see ``relative_norms``).
     """
     inputs = as_float_array("inputs", inputs, 3)
     if inputs.shape[1] < MIN_STEPS:
         raise ValueError(f"inputs must have at least {MIN_STEPS} steps to measure the growth per step, "
                          f"got shape {inputs.shape}")
     norms = gradient_through_time(inputs, labels, params)  # checks labels and params before any work
+    relative = relative_norms(norms, "the gradient norms of params on inputs")
     hidden_states, _ = rnn_forward_batch(inputs, params)
     slopes = 1.0 - hidden_states**2
     steps_back = np.arange(len(norms))
@@ -97,7 +121,8 @@ def gradient_profile(params, inputs, labels):
         "singular_value_curve": singular_value_curve,
         "mean_tanh_slope": float(slopes.mean()),
         "rms_tanh_slope": float(np.sqrt(np.mean(slopes**2))),
-        "growth_per_step": float((norms[-1] / norms[SETTLED_AFTER]) ** (1.0 / settled)),
+        "growth_per_step": 0.0 if relative[SETTLED_AFTER] == 0
+        else float((relative[-1] / relative[SETTLED_AFTER]) ** (1.0 / settled)),
     }
 
 
@@ -107,14 +132,14 @@ def describe_profile(profile):
     - profile: dict from ``gradient_profile``
     """
     check_keys("profile", profile, PROFILE_KEYS)
-    norms = as_float_array("profile['norms']", profile["norms"], 1)
+    relative = relative_norms(profile["norms"], "profile['norms']")
     for key in ("spectral_radius", "largest_singular_value", "mean_tanh_slope", "growth_per_step"):
         check_number(f"profile[{key!r}]", profile[key], 0)
     growth = profile["growth_per_step"]
     return (
         f"ρ(Wh) = {profile['spectral_radius']:.2f} · ‖Wh‖₂ = {profile['largest_singular_value']:.2f} · "
-        f"mean tanh slope {profile['mean_tanh_slope']:.2f} · gradient {len(norms) - 1} steps back / at the last "
-        f"step = {norms[-1] / norms[0]:.1e} · per step ×{growth:.2f} ({'growing' if growth > 1 else 'shrinking'})"
+        f"mean tanh slope {profile['mean_tanh_slope']:.2f} · gradient {len(relative) - 1} steps back / at the last "
+        f"step = {relative[-1]:.1e} · per step ×{growth:.2f} ({'growing' if growth > 1 else 'shrinking'})"
     )
 
 
@@ -139,6 +164,7 @@ class GradientExplorer:
             inputs, labels = probe_batch()
         gradient_profile(scaled_rnn(radius), inputs, labels)  # checks inputs and labels before any widget exists
         self.inputs, self.labels = as_float_array("inputs", inputs, 3), np.asarray(labels)
+        inputs = self.inputs  # a nested list arrives as one: from here on an array
         self.slider = widgets.FloatSlider(value=radius, min=low, max=high, step=step, description="ρ(Wh)",
                                           continuous_update=True)
         steps_back = np.arange(inputs.shape[1], dtype=np.float32)

@@ -559,7 +559,8 @@ ROWS = {
         {"cell": CHOICE, "seed": SEED, "gate_bias": NUMBER}),
     "rnn_helpers.memory.steps_to_remember": Row(
         memory.steps_to_remember, lambda: {"cell": "rnn", "gap": 1, "seed": 0, "gate_bias": 3.0},
-        {"cell": CHOICE, "gap": SIZE, "seed": SEED, "gate_bias": NUMBER}),
+        {"cell": CHOICE, "gap": plus(SIZE, beyond_MAX_GAP=memory.MAX_GAP + 1, thirty_thousand=30000), "seed": SEED,
+         "gate_bias": NUMBER}),
     # reference
     "rnn_helpers.reference.rnn_step_forward": rnn_step_row(reference.rnn_step_forward),
     **loss_and_gradient_rows(reference),
@@ -590,7 +591,11 @@ PROFILE = {
     "2-D norms": lambda v: {**v, "norms": v["norms"][None]},
     "a string radius": lambda v: {**v, "spectral_radius": "0.9"},
     "a negative slope": lambda v: {**v, "mean_tanh_slope": -0.5},
+    "all-zero norms": lambda v: {**v, "norms": np.zeros_like(v["norms"])},
+    "negative norms": lambda v: {**v, "norms": -v["norms"]},
 }
+# Parameters whose gradient at the last step is zero: nothing to follow back, no ratio to report.
+ZERO_READOUT = {"Wy = 0": lambda v: {**v, "Wy": np.zeros_like(v["Wy"])}}
 
 
 def probe():
@@ -614,8 +619,12 @@ ROWS.update({
         spectral_explorer.gradient_profile,
         lambda: {"params": spectral_explorer.scaled_rnn(1.0, hidden_size=4), "inputs": probe()[0],
                  "labels": probe()[1]},
-        {"params": PARAMS, "inputs": plus(FLOAT_ARRAY, too_short=np.zeros((2, 21, 1))),
+        {"params": {**PARAMS, **ZERO_READOUT}, "inputs": plus(FLOAT_ARRAY, too_short=np.zeros((2, 21, 1))),
          "labels": plus(LABELS, IGNORE_at_the_last_step=np.where(np.arange(22) == 21, IGNORE, 0)[None].repeat(2, 0))}),
+    "rnn_helpers.spectral_explorer.relative_norms": Row(
+        spectral_explorer.relative_norms, lambda: {"norms": np.array([2.0, 1.0, 0.5]), "name": "norms"},
+        {"norms": plus(FLOAT_ARRAY, all_zero=np.zeros(3), negative=np.array([1.0, -0.5]), two_d=np.ones((2, 3))),
+         "name": plus({}, None_=None, a_number=3)}),
     "rnn_helpers.spectral_explorer.describe_profile": Row(
         spectral_explorer.describe_profile,
         lambda: {"profile": spectral_explorer.gradient_profile(spectral_explorer.scaled_rnn(1.0, hidden_size=4),
@@ -630,7 +639,7 @@ ROWS.update({
         lambda: {"params": tiny_memory_task()[0], "train_data": tiny_memory_task()[1],
                  "test_data": tiny_memory_task()[2], "optimizer": training.Adam(0.001), "max_steps": 2, "batch_size": 4,
                  "clip_norm": 1.0, "target": 0.95, "cell": "rnn", "seed": 0},
-        {"params": PARAMS, "train_data": TRAIN_DATA, "test_data": without(DATA_FOR_MODEL, "None"),
+        {"params": PARAMS, "train_data": TRAIN_DATA, "test_data": DATA_FOR_MODEL,
          "optimizer": OPTIMIZER, "max_steps": plus(SIZE, less_than_an_epoch=1), "batch_size": SIZE,
          "clip_norm": without(POSITIVE, "None"), "target": plus(POSITIVE, above_one=1.5), "cell": CHOICE,
          "seed": SEED}),
@@ -646,7 +655,7 @@ ROWS.update({
         memory.gradient_reach,
         lambda: {"params": tiny_memory_task()[0], "inputs": tiny_memory_task()[2]["inputs"],
                  "labels": tiny_memory_task()[2]["labels"]},
-        {"params": PARAMS, "inputs": FLOAT_ARRAY, "labels": LABELS}),
+        {"params": {**PARAMS, **ZERO_READOUT}, "inputs": FLOAT_ARRAY, "labels": LABELS}),
     "rnn_helpers.memory.remember_first_run": Row(
         memory.remember_first_run,
         lambda: {"gap": 3, "seed": 0, "hidden_size": 4, "initial_radius": 0.5, "learning_rate": 0.01, "max_steps": 1,
@@ -654,6 +663,9 @@ ROWS.update({
         {"gap": SIZE, "seed": SEED, "hidden_size": SIZE, "initial_radius": plus(POSITIVE, above_100=101.0),
          "learning_rate": plus(POSITIVE, huge=1e4), "max_steps": SIZE, "num_sequences": SIZE,
          "clip_norm": without(POSITIVE, "None")}),
+    "rnn_helpers.memory.clipping_run": Row(  # without clipping the guard stops the run at its first batch: fast
+        memory.clipping_run, lambda: {"seed": 0, "clip_norm": None},
+        {"seed": SEED, "clip_norm": without(POSITIVE, "None")}),
     "rnn_helpers.memory.delayed_recall_run": Row(
         memory.delayed_recall_run, lambda: {"hidden_size": 2, "delay": 39, "seed": 0},
         {"hidden_size": SIZE, "delay": plus(SIZE, as_long_as_the_sequence=40), "seed": SEED}),

@@ -10,8 +10,11 @@ import pytest
 from rnn_helpers import init_params, spectral_radius
 from rnn_helpers.backprop import gradient_through_time
 from rnn_helpers.memory import (
+    CLIPPING_EPOCHS,
+    CLIPPING_RADIUS,
+    CLIPPING_TARGET,
     SOLVED_ACCURACY,
-    delayed_recall_run,
+    clipping_run,
     gradient_reach,
     remember_first_run,
     remember_first_setup,
@@ -26,8 +29,7 @@ from rnn_helpers.spectral_explorer import (
     probe_batch,
     scaled_rnn,
 )
-from rnn_helpers.tasks import delayed_recall_task, train_test_split
-from rnn_helpers.training import SGD, Adam, TrainingDivergedError, evaluate, train
+from rnn_helpers.training import Adam, TrainingDivergedError, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -134,32 +136,61 @@ def test_train_until_solved_counts_whole_epochs_and_gives_up_at_the_budget():
         train_until_solved(fresh, train_data, test_data, Adam(), max_steps=4, batch_size=32)
 
 
+# ---------------------------------------------------------------- extreme but valid inputs
+
+
+def test_an_exactly_vanished_gradient_is_measured_as_zero_not_nan(probe):
+    """Inputs of 1e308 saturate every unit at once: 1 - h^2 = 0, so nothing of the last step's gradient reaches back."""
+    inputs, labels = probe
+    params = scaled_rnn(1.0)
+    huge = np.where(inputs >= 0, 1e308, -1e308)
+    with np.errstate(over="ignore"):
+        profile = gradient_profile(params, huge, labels)
+        assert profile["growth_per_step"] == 0.0 and profile["norms"][0] > 0 and np.all(profile["norms"][1:] == 0)
+        assert "per step ×0.00 (shrinking)" in describe_profile(profile)
+        assert gradient_reach(params, huge, labels) == 0.0
+
+
+def test_the_slider_takes_nested_lists(probe):
+    inputs, labels = probe
+    explorer = GradientExplorer(radius=1.0, inputs=inputs[:2].tolist(), labels=labels[:2].tolist())
+    np.testing.assert_array_equal(explorer.profile["norms"],
+                                  gradient_profile(scaled_rnn(1.0), inputs[:2], labels[:2])["norms"])
+
+
 # ---------------------------------------------------------------- the claims, over other seeds
 
-
-def clipping_demo(seed):
-    """Notebook 08's clipping runs with data and shuffling from ``seed``: (error without clipping, history with)."""
-    recall_train, recall_test = train_test_split(delayed_recall_task(1000, 100, 2, seed=seed), seed=seed)
-    outcome = []
-    for clip_norm in (None, 1.0):
-        try:
-            history = train(scaled_rnn(3.0), recall_train, SGD(learning_rate=0.1, momentum=0.9), epochs=12,
-                            batch_size=32, test_data=recall_test, clip_norm=clip_norm, seed=seed)
-            outcome.append(history)
-        except TrainingDivergedError as error:
-            outcome.append(error)
-    return outcome
+# Seeds the notebook does not use (it uses 0-9 for the clipping runs, 0-4 for the memory runs).
+OTHER_SEEDS = range(100, 110)
 
 
-@pytest.mark.filterwarnings("ignore::rnn_helpers.training.DivergenceWarning")
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_clipping_claims_hold_for_other_seeds(seed):
-    unclipped, clipped = clipping_demo(seed)
-    assert isinstance(unclipped, TrainingDivergedError)
-    assert (unclipped.epoch, unclipped.batch, len(unclipped.history["loss"])) == (1, 1, 0)
-    assert isinstance(clipped, dict), f"the clipped run diverged: {clipped}"
-    assert clipped["test_accuracy"][-1] >= 0.9
-    assert clipped["gradient_norm"][-1] < clipped["gradient_norm"][0] / 1e6
+@pytest.fixture(scope="module")
+def clipping_runs_for_other_seeds():
+    return {seed: (clipping_run(seed, None), clipping_run(seed, 1.0)) for seed in OTHER_SEEDS}
+
+
+def test_without_clipping_the_guard_stops_every_run_before_its_first_update(clipping_runs_for_other_seeds):
+    """The notebook: 'without clipping: stopped by TrainingDivergedError at its first batch, before any update,
+    in 10 of 10 seeds'; the parameters keep their starting values."""
+    for seed, (unclipped, _) in clipping_runs_for_other_seeds.items():
+        error = unclipped["error"]
+        assert isinstance(error, TrainingDivergedError), f"seed {seed}: not stopped"
+        assert (error.epoch, error.batch, unclipped["history"]["loss"]) == (1, 1, []), f"seed {seed}: {error}"
+        np.testing.assert_array_equal(unclipped["params"]["Wh"], scaled_rnn(CLIPPING_RADIUS)["Wh"])
+
+
+def test_with_clipping_no_run_diverges_and_at_least_half_reach_the_target(clipping_runs_for_other_seeds):
+    """The notebook: 'with clip_norm = 1: no TrainingDivergedError in 10 of 10 seeds' and 'test accuracy 0.9
+    reached within 20 epochs in at least half of the 10 seeds'."""
+    errors = {seed: clipped["error"] for seed, (_, clipped) in clipping_runs_for_other_seeds.items()}
+    assert all(error is None for error in errors.values()), errors
+    epochs = {seed: clipped["epochs_to_target"] for seed, (_, clipped) in clipping_runs_for_other_seeds.items()}
+    assert sum(epoch is not None for epoch in epochs.values()) >= len(epochs) / 2, epochs
+    for _, clipped in clipping_runs_for_other_seeds.values():
+        history = clipped["history"]
+        assert len(history["loss"]) <= CLIPPING_EPOCHS
+        if clipped["epochs_to_target"] is not None:  # it stops after the first epoch at the target
+            assert history["test_accuracy"][-1] >= CLIPPING_TARGET > max(history["test_accuracy"][:-1], default=0)
 
 
 @pytest.mark.filterwarnings("ignore::rnn_helpers.training.DivergenceWarning")
@@ -175,13 +206,3 @@ def test_memory_claims_hold_for_other_seeds():
     assert np.median(solved[1.0, 40]) > np.median(solved[1.0, 5])
     for key in [(0.5, 20), (0.5, 40), (1.0, 20), (1.0, 40)]:
         assert all(run["final_radius"] > 1 for run in runs[key] if run["steps"] is not None)
-
-
-@pytest.mark.parametrize("seed", [1, 2])
-def test_capacity_claims_hold_for_other_seeds(seed):
-    """8 units hold 4 bits but not 12, 16 hold 12 but not 20, 32 hold 20 (k = 4 is solved by every size)."""
-    assert delayed_recall_run(8, 4, seed) >= SOLVED_ACCURACY
-    assert delayed_recall_run(8, 12, seed) < SOLVED_ACCURACY
-    assert delayed_recall_run(16, 12, seed) >= SOLVED_ACCURACY
-    assert delayed_recall_run(16, 20, seed) < SOLVED_ACCURACY
-    assert delayed_recall_run(32, 20, seed) >= SOLVED_ACCURACY
