@@ -20,6 +20,7 @@ from ._checks import (
     RNN_SHAPES,
     as_float_array,
     check_backward,
+    check_bool,
     check_clipping,
     check_grads,
     check_loss,
@@ -153,7 +154,7 @@ def clip_gradients(grads, max_norm):
     return _scaled_to(grads, norm, max_norm), norm
 
 
-def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None):
+def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None, return_state=False):
     """Loss and gradients for one sequence or a batch, by backpropagation through time.
 
     Inputs:
@@ -163,11 +164,14 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     - h0: initial hidden state, shape (H,) or (N, H); zeros if None
     - reduction: "mean" (average over labelled steps) or "sum"
     - clip_norm: if given, clip the joint gradient norm to this value (see ``clip_gradients``)
+    - return_state: also return the last hidden state h_T, shaped like h0, to start the next chunk of a
+      long text from (truncated BPTT, notebook 10)
 
-    Returns (loss, grads): grads has the keys of params with their shapes, plus 'h0' shaped like h0
-    ((H,) or (N, H)).
+    Returns (loss, grads), or (loss, grads, h_T) with ``return_state``: grads has the keys of params with
+    their shapes, plus 'h0' shaped like h0 ((H,) or (N, H)).
     """
     inputs, labels, h0, single = _as_batch(inputs, labels, params, h0, reduction, clip_norm)
+    check_bool("return_state", return_state)
     batch_size, sequence_length, input_size = inputs.shape
     hidden_size = params["Wh"].shape[0]
     if h0 is None:
@@ -215,6 +219,8 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
         grads["h0"] = grads["h0"][0]
     if clip_norm is not None:
         grads, _ = clip_gradients(grads, clip_norm)
+    if return_state:  # a copy: hidden_states is a scratch array the next call overwrites
+        return loss, grads, hidden_states[-1, 0].copy() if single else hidden_states[-1].copy()
     return loss, grads
 
 
