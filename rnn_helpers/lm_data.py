@@ -10,7 +10,7 @@ import numpy as np
 
 from ._checks import IGNORE, as_label_array, check_number, check_positive_int, describe_value
 from .core import make_rng
-from .text import encode
+from .text import encode_named
 
 BOUNDARY = "."  # the start-and-end symbol of a name: ".emma" is read, "emma." predicted
 
@@ -78,7 +78,7 @@ def name_batch(names, vocabulary):
     inputs = np.full((len(names), length), boundary, dtype=np.int64)
     targets = np.full((len(names), length), IGNORE, dtype=np.int64)
     for row, name in enumerate(names):
-        encoded = encode(BOUNDARY + name + BOUNDARY, vocabulary)
+        encoded = encode_named(f"names[{row}]", BOUNDARY + name + BOUNDARY, vocabulary)
         inputs[row, : len(name) + 1] = encoded[:-1]
         targets[row, : len(name) + 1] = encoded[1:]
     return inputs, targets
@@ -118,5 +118,5 @@ def text_chunks(streams, chunk_length):
         raise ValueError(f"chunk_length must be at most the streams' length - 1 ({streams.shape[1] - 1}): "
                          f"a chunk needs a target after each input, got {chunk_length}")
     last_input = streams.shape[1] - 1  # the last character is only ever a target
-    return [(streams[:, start : min(start + chunk_length, last_input)], streams[:, start + 1 : start + 1 + chunk_length])
-            for start in range(0, last_input, chunk_length)]
+    return [(streams[:, start : min(start + chunk_length, last_input)],
+             streams[:, start + 1 : start + 1 + chunk_length]) for start in range(0, last_input, chunk_length)]

@@ -60,7 +60,7 @@ class TemperatureExplorer:
         self.bars = bqplot.Bars(x=labels, y=[0.0] * len(labels), scales=scales, colors=["#0072B2"],
                                 interactions={}, tooltip=None)
         axes = [bqplot.Axis(scale=scales["x"], label="next character", tick_style={"font-size": "11px"}),
-                bqplot.Axis(scale=scales["y"], orientation="vertical", label="probability", tick_format=".1f")]
+                bqplot.Axis(scale=scales["y"], side="left", label="probability", tick_format=".1f")]
         self.figure = bqplot.Figure(marks=[self.bars], axes=axes, title="Next character after the prefix",
                                     animation_duration=0, fig_margin={"top": 40, "bottom": 45, "left": 60, "right": 10},
                                     layout=widgets.Layout(width="900px", height="320px"))

@@ -16,7 +16,7 @@ from ._checks import as_float_array, as_label_array, check_number, check_positiv
 from .core import make_rng, rnn_step
 from .gated import gru_step
 from .lm_data import BOUNDARY
-from .text import encode, one_hot
+from .text import encode_named, one_hot
 
 MAX_SAMPLE_LENGTH = 100_000  # characters per sample: far more than a page; 10**9 is a typo
 STEPS = {"rnn": rnn_step, "gru": gru_step}  # one step (x_t, h_prev, params) -> (h_t, y_t) of each cell
@@ -112,7 +112,7 @@ def _check_prefix(prefix, vocabulary):
     if not isinstance(prefix, str) or not prefix:
         raise ValueError(f"prefix must be a non-empty str (the model needs a character to start from), "
                          f"got {describe_value(prefix)}")
-    return encode(prefix, vocabulary)  # names an unknown character and its position
+    return encode_named("prefix", prefix, vocabulary)  # names an unknown character and its position
 
 
 def generate(params, vocabulary, prefix, length, temperature, seed=0, cell="rnn"):

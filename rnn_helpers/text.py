@@ -62,7 +62,12 @@ def encode(text, vocabulary):
 
     A character that is not in the vocabulary is a ValueError naming it and its position.
     """
-    _check_text("text", text)
+    return encode_named("text", text, vocabulary)
+
+
+def encode_named(name, text, vocabulary):
+    """``encode`` for an argument called ``name`` in its callers' errors (e.g. a sampler's prefix)."""
+    _check_text(name, text)
     _check_vocabulary(vocabulary)
     known = _code_points(vocabulary)
     codes = _code_points(text)
@@ -70,7 +75,7 @@ def encode(text, vocabulary):
     unknown = np.flatnonzero(known[indices] != codes)
     if unknown.size:
         position = int(unknown[0])
-        raise ValueError(f"text must use only characters of the vocabulary {vocabulary!r}, got {text[position]!r} "
+        raise ValueError(f"{name} must use only characters of the vocabulary {vocabulary!r}, got {text[position]!r} "
                          f"at position {position} ({unknown.size} unknown character(s) in all)")
     return indices.astype(np.int64)
 

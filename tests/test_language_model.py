@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rnn_helpers import lm_exercises
 from rnn_helpers.backprop import numerical_gradient, relative_error, rnn_backward, softmax_cross_entropy
 from rnn_helpers.cells import get_cell
 from rnn_helpers.gated import gru_backward
@@ -187,3 +188,29 @@ def test_training_on_names_and_text_lowers_the_held_out_loss():
     history = train_on_text(params, text, Adam(0.02), 60, num_streams=4, chunk_length=10, cell="gru",
                             held_out=text, evaluate_every=20, decay=True)
     assert len(history["held_out_loss"]) == 3 and history["held_out_loss"][-1] < before
+
+
+LM_EXERCISES = [(name, mistake) for name, exercise in lm_exercises.IMPLEMENTATIONS.items()
+                for mistake in exercise.mistakes]
+
+
+@pytest.mark.parametrize("name", ["sample_indices", "truncated_bptt_gradients"])
+def test_notebook_10s_exercises_are_registered_and_their_references_pass(name):
+    from rnn_helpers.exercises import IMPLEMENTATIONS, judge_function
+
+    assert name in IMPLEMENTATIONS
+    passed, message = judge_function(name, IMPLEMENTATIONS[name].reference)
+    assert passed, message
+
+    def stub(*arguments):
+        raise NotImplementedError
+
+    assert "not done yet" in judge_function(name, stub)[1]
+
+
+@pytest.mark.parametrize("name, mistake", LM_EXERCISES, ids=[f"{n}-{m.what[:30]}" for n, m in LM_EXERCISES])
+def test_each_usual_mistake_is_named(name, mistake):
+    from rnn_helpers.exercises import judge_function
+
+    passed, message = judge_function(name, mistake.mutant)
+    assert not passed and mistake.what in message, message
