@@ -25,7 +25,7 @@ LAB_SETTINGS := --LabApp.app_settings_dir=$(CURDIR)/binder/lab-settings
 # reveal.js, require.js, jQuery and MathJax for the offline slides and site, from package-lock.json.
 NODE_ASSETS := node_modules/.installed
 
-.PHONY: setup setup-test lab app student assignment answer-key test test-other-cpus lint chromium execute navigation benchmark \
+.PHONY: setup setup-test lab app student assignment answer-key test test-other-cpus lint chromium execute navigation benchmark benchmark-lm \
 	classroom-assets slides site
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -136,3 +136,8 @@ navigation: setup
 # Time forward + backward against PyTorch autograd (prints the table of issue 4).
 benchmark: setup $(VENV)/.installed-torch
 	$(PYTHON) benchmarks/bptt_vs_torch.py
+
+# Notebook 10's language models, ours against PyTorch, 60 s of training each on 2 BLAS threads (about 4
+# minutes; not part of make test). Prints the two lines of issue 14; details and the load go to stderr.
+benchmark-lm: setup $(VENV)/.installed-torch
+	$(PYTHON) benchmarks/language_model.py --seconds 60 --threads 2

@@ -14,14 +14,14 @@ the tests hold the two equal. ``rnn_helpers.backprop`` gathers these functions w
 
 import numpy as np
 
-from ._checks import IGNORE, check_backward_batch, check_finite_loss
+from ._checks import IGNORE, check_backward_batch, check_bool, check_finite_loss
 from ._scratch import scratch_array
 from .clipping import clip_gradients
 from .core import recurrence_in_place, rnn_forward_batch
 from .losses import softmax_cross_entropy, softmax_cross_entropy_class_major
 
 
-def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None):
+def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None, return_state=False):
     """Loss and gradients for one sequence or a batch, by backpropagation through time.
 
     Inputs:
@@ -31,11 +31,14 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     - h0: initial hidden state, shape (H,) or (N, H); zeros if None
     - reduction: "mean" (average over labelled steps) or "sum"
     - clip_norm: if given, clip the joint gradient norm to this value (see ``clip_gradients``)
+    - return_state: also return the last hidden state h_T, shaped like h0, to start the next chunk of a
+      long text from (truncated BPTT, notebook 10)
 
-    Returns (loss, grads): grads has the keys of params with their shapes, plus 'h0' shaped like h0
-    ((H,) or (N, H)).
+    Returns (loss, grads), or (loss, grads, h_T) with ``return_state``: grads has the keys of params with
+    their shapes, plus 'h0' shaped like h0 ((H,) or (N, H)).
     """
     inputs, labels, h0, single = check_backward_batch(inputs, labels, params, h0, reduction, clip_norm)
+    check_bool("return_state", return_state)
     batch_size, sequence_length, input_size = inputs.shape
     hidden_size = params["Wh"].shape[0]
     if h0 is None:
@@ -84,6 +87,8 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
         grads["h0"] = grads["h0"][0]
     if clip_norm is not None:
         grads, _ = clip_gradients(grads, clip_norm)
+    if return_state:  # a copy: hidden_states is a scratch array the next call overwrites
+        return loss, grads, hidden_states[-1, 0].copy() if single else hidden_states[-1].copy()
     return loss, grads
 
 

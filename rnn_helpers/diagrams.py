@@ -254,3 +254,43 @@ def gru_cell_diagram():
     _wire(ax, [(8.0, 2.55), (8.0, 1.7), (9.22, 1.7)], GATE)
     _wire(ax, [(9.5, 1.98), (9.5, 2.72)], GATE)
     return figure
+
+
+def truncated_bptt_diagram(chunk_length=3, chunks=2):
+    """Truncated backpropagation through time over ``chunks`` chunks of ``chunk_length`` steps (notebook 10).
+
+    The hidden state's value crosses each chunk boundary (solid arrow: the next chunk starts from it), while
+    the gradients (dashed) flow back within their own chunk only and stop at the boundary, where the
+    diagram marks the cut. Returns the matplotlib Figure.
+    """
+    for name, value, largest in (("chunk_length", chunk_length, 4), ("chunks", chunks, 3)):
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= largest:
+            raise ValueError(f"{name} must be an integer from 1 to {largest}, got {value!r}")
+    spacing = 1.9
+    steps = chunk_length * chunks
+    width = 1.2 + spacing * steps + 0.6 * (chunks - 1)
+    figure, ax = _canvas(width, 5.8, "Truncated BPTT: the state crosses a chunk boundary, its gradient does not")
+    cell_y, output_y, loss_y = 1.8, 3.1, 4.1
+    _label(ax, (0.35, cell_y + 0.4), r"$h_0$", STATE)
+    previous_right = 0.15
+    for step in range(1, steps + 1):
+        chunk = (step - 1) // chunk_length
+        x = 0.25 + spacing * step - 0.75 + 0.6 * chunk
+        _box(ax, (x, cell_y), "cell", STATE, width=1.0, height=0.8)
+        _wire(ax, [(previous_right, cell_y), (x - 0.55, cell_y)], STATE)
+        _wire(ax, [(x, 0.25), (x, cell_y - 0.45)], INPUT)
+        _label(ax, (x + 0.35, 0.45), rf"$x_{step}$", INPUT)
+        _wire(ax, [(x, cell_y + 0.45), (x, output_y - 0.25)], OUTPUT)
+        _label(ax, (x, output_y), rf"$y_{step}$", OUTPUT)
+        _label(ax, (x, loss_y), rf"$L_{step}$")
+        _wire(ax, [(x + 0.15, loss_y - 0.28), (x + 0.15, output_y + 0.28)], GRADIENT, dashed=True)
+        if (step - 1) % chunk_length:  # the gradient goes back to the previous step of the same chunk
+            _wire(ax, [(x - 0.55, cell_y - 0.3), (previous_right + 0.05, cell_y - 0.3)], GRADIENT, dashed=True)
+        elif chunk:  # the first step of a later chunk: the cut
+            cut_x = x - 0.55 - 0.5
+            ax.plot([cut_x, cut_x], [0.9, 4.5], color="grey", lw=2, ls=(0, (2, 2)), zorder=1)
+            _label(ax, (cut_x, 4.75), "gradient cut", "grey", fontsize=TEXT_SIZE - 2)
+            _label(ax, (cut_x, cell_y + 0.4), rf"$h_{step - 1}$", STATE)
+        previous_right = x + 0.5
+    _wire(ax, [(previous_right, cell_y), (previous_right + 0.5, cell_y)], STATE)
+    return figure

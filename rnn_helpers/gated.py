@@ -43,6 +43,7 @@ import numpy as np
 
 from ._checks import (
     check_backward_batch,
+    check_bool,
     check_entries,
     check_finite_loss,
     check_forward,
@@ -624,7 +625,7 @@ def gru_forward_batch(inputs, params, h0=None):
     return states.transpose(1, 0, 2), read_out(states, params).transpose(1, 0, 2)
 
 
-def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None):
+def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None, return_state=False):
     """Loss and gradients of the GRU for one sequence or a batch, by backpropagation through time.
 
     Inputs:
@@ -634,15 +635,17 @@ def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     - h0: initial hidden state, shape (H,) or (N, H); zeros if None
     - reduction: "mean" (average over labelled steps) or "sum"
     - clip_norm: if given, clip the joint gradient norm to this value (see ``clip_gradients``)
+    - return_state: also return the last hidden state h_T, shaped like h0 (truncated BPTT, notebook 10)
 
-    Returns (loss, grads): grads has the keys of params with their shapes, plus 'h0' shaped like h0.
-    Backward recurrence per step, as in ``gru_step_backward``::
+    Returns (loss, grads), or (loss, grads, h_T) with ``return_state``: grads has the keys of params with
+    their shapes, plus 'h0' shaped like h0. Backward recurrence per step, as in ``gru_step_backward``::
 
         d_a_n = d_h (1 - z) (1 - n^2);   d_a_z = d_h (h_{t-1} - n) z (1 - z);   d_a_r = d_a_n hidden_n r (1 - r)
         d_h_next = d_h z + Wh^T [d_a_r, d_a_z, d_a_n r]
     """
     inputs, labels, h0, single = check_backward_batch(inputs, labels, params, h0, reduction, clip_norm,
                                                       shapes=GRU_SHAPES)
+    check_bool("return_state", return_state)
     batch_size, sequence_length, _ = inputs.shape
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((batch_size, hidden_size)) if h0 is None else h0
@@ -684,4 +687,7 @@ def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
                               _input_weight_gradients(hidden_n[None], inputs_with_ones)])
     grads = {"Wx": d_Wx_bx[:, :-1], "Wh": _hidden_weight_gradients(gates, states, h0), "bx": d_Wx_bx[:, -1],
              "bhn": n.sum(axis=(0, 1))}
-    return loss, _finish_gradients(grads, d_scores, states, d_h_next, single, clip_norm)
+    grads = _finish_gradients(grads, d_scores, states, d_h_next, single, clip_norm)
+    if return_state:  # a copy: states is a scratch array the next call overwrites
+        return loss, grads, states[-1, 0].copy() if single else states[-1].copy()
+    return loss, grads

@@ -248,13 +248,13 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
             try:
                 loss, grads = recurrent_cell.backward(inputs[rows], labels[rows], params)
             except FloatOverflowError as error:  # the updates made the weights too large for float64
-                raise _diverged(f"the loss overflows float64 ({error})", history, epoch, batch, optimizer,
+                raise diverged_error(f"the loss overflows float64 ({error})", history, epoch, batch, optimizer,
                                 clip_norm) from None
             del grads["h0"]  # the initial state is fixed at zero, not learned
             norm = joint_norm(grads)
-            problem = _bad_batch(loss, norm, clip_norm)
+            problem = bad_batch_reason(loss, norm, clip_norm)
             if problem:
-                raise _diverged(problem, history, epoch, batch, optimizer, clip_norm)
+                raise diverged_error(problem, history, epoch, batch, optimizer, clip_norm)
             if clip_norm is not None:
                 grads = scaled_to_norm(grads, norm, clip_norm)
             for name, value in params.items():
@@ -263,7 +263,8 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
             if not all(all_finite(value) for value in params.values()):
                 for name, value in last_finite.items():
                     np.copyto(params[name], value)
-                raise _diverged("an update made parameters NaN or inf", history, epoch, batch, optimizer, clip_norm)
+                raise diverged_error("an update made parameters NaN or inf", history, epoch, batch, optimizer,
+                                     clip_norm)
             if starting_loss is None:
                 starting_loss = loss
             losses.append(loss)
@@ -286,7 +287,7 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
     return history
 
 
-def _bad_batch(loss, norm, clip_norm):
+def bad_batch_reason(loss, norm, clip_norm):
     """What is wrong with a batch's loss and gradient norm (before clipping), or None if nothing is."""
     if not np.isfinite(loss):
         return f"the loss is {loss}"
@@ -306,7 +307,7 @@ def _advice(optimizer, clip_norm):
     return f"Try {lower_rate} or {clipping}."
 
 
-def _diverged(what, history, epoch, batch, optimizer, clip_norm):
+def diverged_error(what, history, epoch, batch, optimizer, clip_norm):
     """The TrainingDivergedError for a run that went wrong at (epoch, batch)."""
     finished = len(history["loss"])
     return TrainingDivergedError(

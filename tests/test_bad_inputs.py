@@ -1158,3 +1158,195 @@ def test_an_exercise_name_that_is_not_a_known_string_is_named(function, name, er
     with pytest.raises(error, match=r"name must be|unknown .* exercise") as raised:
         getattr(exercises, function)(name, 0.5 if function in ("judge", "check_answer") else reference.rnn_forward)
     assert "unhashable" not in str(raised.value) and repr(name) in str(raised.value)
+
+
+# ---------------------------------------------------------------- notebook 10: the language model
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from rnn_helpers import lm_data, lm_explorer, lm_metrics, lm_training, sampling, text  # noqa: E402
+
+MODULES += ["rnn_helpers.text", "rnn_helpers.lm_data", "rnn_helpers.lm_metrics", "rnn_helpers.lm_training",
+            "rnn_helpers.sampling", "rnn_helpers.lm_explorer"]
+
+# The return_state argument of the backward passes that can carry a state from chunk to chunk.
+for _name in ("rnn_helpers.bptt.rnn_backward", "rnn_helpers.gated.gru_backward"):
+    ROWS[_name] = Row(ROWS[_name].call, (lambda good: lambda: {**good(), "return_state": True})(ROWS[_name].good),
+                      {**ROWS[_name].bad, "return_state": BOOL})
+
+_FILES = Path(tempfile.mkdtemp(prefix="rnn-bad-inputs-"))
+(_FILES / "good.txt").write_text("hello", encoding="utf-8")
+(_FILES / "latin1.txt").write_bytes("café".encode("latin-1"))
+(_FILES / "empty.txt").write_bytes(b"")
+
+TEXT = plus({}, None_=None, a_number=3, empty="", a_list=["a"], bytes_=b"ab", an_unknown_character="hellQ")
+VOCABULARY = plus({}, None_=None, a_number=3, empty="", unsorted="ba", repeated="aab", a_list=["a", "b"])
+NAME_VOCABULARY = plus(VOCABULARY, without_the_boundary="abcde")
+PATH = plus({}, None_=None, a_number=3, a_missing_file=str(_FILES / "missing.txt"),
+            a_latin1_file=_FILES / "latin1.txt", an_empty_file=_FILES / "empty.txt", a_folder=_FILES)
+INDICES = LABELS  # character indices: the same catalogue as class labels
+NAMES = plus({}, None_=None, a_string="emma", empty_list=[], an_empty_name=["emma", ""],
+             a_number=[3], with_the_boundary=["em.ma"], an_unknown_character=["emQa"])
+LM_CELL = plus(CHOICE, lstm="lstm")
+FRACTION = plus(NUMBER, zero=0.0, one=1.0, negative=-0.1)
+TEMPERATURE = POSITIVE
+OPTIONAL_SECONDS = without(plus(POSITIVE, a_year=10**8), "None")
+OPTIONAL_POSITIVE_INT = without(SIZE, "None")
+
+
+def lm_params(cell="rnn", vocabulary_size=6, hidden_size=4):
+    return lm_training.init_language_model(vocabulary_size, hidden_size, cell, seed=0)
+
+
+NAME_CHARS = lm_data.BOUNDARY + "abcde"
+GOOD_NAMES = ["abc", "bead", "cab", "dd", "eca", "ab"]
+SAMPLING_ARGS = {"params": PARAMS, "cell": LM_CELL}
+
+ROWS.update({
+    "rnn_helpers.text.read_text": Row(text.read_text, lambda: {"path": _FILES / "good.txt"}, {"path": PATH}),
+    "rnn_helpers.text.build_vocabulary": Row(text.build_vocabulary, lambda: {"text": "hello"},
+                                             {"text": without(TEXT, "an unknown character")}),
+    "rnn_helpers.text.encode": Row(text.encode, lambda: {"text": "hello", "vocabulary": "ehlo"},
+                                   {"text": TEXT, "vocabulary": VOCABULARY}),
+    "rnn_helpers.text.encode_named": Row(text.encode_named, lambda: {"name": "text", "text": "hello",
+                                                                      "vocabulary": "ehlo"},
+                                         {"name": plus({}, None_=None, a_number=3), "text": TEXT,
+                                          "vocabulary": VOCABULARY}),
+    "rnn_helpers.text.decode": Row(text.decode, lambda: {"indices": np.array([0, 1, 2]), "vocabulary": "ehlo"},
+                                   {"indices": INDICES, "vocabulary": VOCABULARY}),
+    "rnn_helpers.text.one_hot": Row(text.one_hot, lambda: {"indices": np.array([[0, 1], [2, 3]]), "size": 5},
+                                    {"indices": without(INDICES, "an extra axis"),
+                                     "size": plus(SIZE, too_many_entries=10**7)}),
+    "rnn_helpers.lm_data.split_text": Row(
+        lm_data.split_text, lambda: {"indices": np.arange(20) % 5, "held_out_fraction": 0.1},
+        {"indices": plus(INDICES, too_short=np.array([1, 2, 3])), "held_out_fraction": FRACTION}),
+    "rnn_helpers.lm_data.split_names": Row(
+        lm_data.split_names, lambda: {"names": GOOD_NAMES, "held_out_fraction": 0.2, "seed": 0},
+        {"names": NAMES, "held_out_fraction": plus(FRACTION, none_held_out=0.01), "seed": SEED}),
+    "rnn_helpers.lm_data.name_batch": Row(
+        lm_data.name_batch, lambda: {"names": GOOD_NAMES, "vocabulary": NAME_CHARS},
+        {"names": NAMES, "vocabulary": NAME_VOCABULARY}),
+    "rnn_helpers.lm_data.text_streams": Row(
+        lm_data.text_streams, lambda: {"indices": np.arange(20) % 5, "num_streams": 2},
+        {"indices": INDICES, "num_streams": plus(SIZE, more_than_the_text=15)}),
+    "rnn_helpers.lm_data.text_chunks": Row(
+        lm_data.text_chunks, lambda: {"streams": np.arange(20).reshape(2, 10) % 5, "chunk_length": 4},
+        {"streams": plus(INDICES, one_dimension=np.arange(5)), "chunk_length": plus(SIZE, longer_than_the_text=10)}),
+    "rnn_helpers.lm_metrics.perplexity": Row(lm_metrics.perplexity, lambda: {"loss": 1.5},
+                                             {"loss": plus(NUMBER, negative=-1.0)}),
+    "rnn_helpers.lm_metrics.unigram_loss": Row(
+        lm_metrics.unigram_loss, lambda: {"train_targets": np.array([0, 1, 1]), "held_out_targets": np.array([1, 0]),
+                                          "vocabulary_size": 3, "smoothing": 1.0},
+        {"train_targets": without(INDICES, "an extra axis", "only IGNORE"),
+         "held_out_targets": without(INDICES, "an extra axis", "only IGNORE"), "vocabulary_size": SIZE,
+         "smoothing": POSITIVE}),
+    "rnn_helpers.lm_metrics.bigram_counts": Row(
+        lm_metrics.bigram_counts, lambda: {"inputs": np.array([0, 1, 2]), "targets": np.array([1, 2, 0]),
+                                           "vocabulary_size": 3, "smoothing": 1.0},
+        {"inputs": plus(without(INDICES, "only IGNORE"), another_shape=np.array([0, 1])),
+         "targets": plus(without(INDICES, "only IGNORE"), another_shape=np.array([0, 1])),
+         "vocabulary_size": plus(SIZE, too_many_entries=10**7), "smoothing": POSITIVE}),
+    "rnn_helpers.lm_metrics.bigram_loss": Row(
+        lm_metrics.bigram_loss, lambda: {"probabilities": np.full((3, 3), 1 / 3), "inputs": np.array([0, 1, 2]),
+                                         "targets": np.array([1, 2, 0])},
+        {"probabilities": plus(FLOAT_ARRAY, not_square=np.full((3, 2), 0.5), a_zero=np.zeros((3, 3))),
+         "inputs": plus(without(INDICES, "only IGNORE"), another_shape=np.array([0, 1])),
+         "targets": plus(without(INDICES, "only IGNORE"), another_shape=np.array([0, 1]))}),
+    "rnn_helpers.lm_training.init_language_model": Row(
+        lm_training.init_language_model, lambda: {"vocabulary_size": 5, "hidden_size": 4, "cell": "gru", "seed": 0},
+        {"vocabulary_size": SIZE, "hidden_size": plus(SIZE, too_many_entries=10**4), "cell": LM_CELL, "seed": SEED}),
+    "rnn_helpers.lm_training.sequence_loss": Row(
+        lm_training.sequence_loss, lambda: {"params": lm_params(), "inputs": np.array([[0, 1, 2]]),
+                                            "targets": np.array([[1, 2, 3]]), "cell": "rnn", "h0": np.zeros((1, 4))},
+        {"params": plus(PARAMS, not_a_language_model=rnn_params()), "inputs": INDICES, "targets": INDICES,
+         "cell": LM_CELL, "h0": plus(OPTIONAL_ARRAY, the_wrong_size=np.zeros((1, 3)))}),
+    "rnn_helpers.lm_training.text_loss": Row(
+        lm_training.text_loss, lambda: {"params": lm_params(), "indices": np.arange(40) % 6, "cell": "rnn",
+                                        "num_streams": 2, "chunk_length": 5},
+        {"params": PARAMS, "indices": INDICES, "cell": LM_CELL, "num_streams": plus(SIZE, too_many=30),
+         "chunk_length": SIZE}),
+    "rnn_helpers.lm_training.names_loss": Row(
+        lm_training.names_loss, lambda: {"params": lm_params(), "names": GOOD_NAMES, "vocabulary": NAME_CHARS,
+                                         "cell": "rnn"},
+        {"params": PARAMS, "names": NAMES, "vocabulary": NAME_VOCABULARY, "cell": LM_CELL}),
+    "rnn_helpers.lm_training.truncated_bptt_gradients": Row(
+        lm_training.truncated_bptt_gradients, lambda: {"streams": np.arange(20).reshape(2, 10) % 6,
+                                                       "params": lm_params(), "chunk_length": 4},
+        {"streams": plus(INDICES, one_dimension=np.arange(5)), "params": PARAMS,
+         "chunk_length": plus(SIZE, longer_than_the_text=10)}),
+    "rnn_helpers.lm_training.train_on_text": Row(
+        lm_training.train_on_text,
+        lambda: {"params": lm_params(), "indices": np.arange(60) % 6, "optimizer": training.Adam(), "steps": 2,
+                 "num_streams": 2, "chunk_length": 5, "cell": "rnn", "clip_norm": 5.0, "carry_state": True,
+                 "held_out": np.arange(30) % 6, "evaluate_every": 1, "max_seconds": 60.0, "decay": True,
+                 "progress": False},
+        {"params": PARAMS, "indices": INDICES, "optimizer": OPTIMIZER, "steps": SIZE,
+         "num_streams": plus(SIZE, too_many=50), "chunk_length": plus(SIZE, longer_than_a_stream=30),
+         "cell": LM_CELL, "clip_norm": without(POSITIVE, "None"), "carry_state": BOOL,
+         "held_out": plus(without(INDICES, "None"), too_short=np.array([1, 2, 3])),
+         "evaluate_every": OPTIONAL_POSITIVE_INT, "max_seconds": OPTIONAL_SECONDS, "decay": BOOL, "progress": BOOL}),
+    "rnn_helpers.lm_training.train_on_names": Row(
+        lm_training.train_on_names,
+        lambda: {"params": lm_params(), "names": GOOD_NAMES, "vocabulary": NAME_CHARS, "optimizer": training.Adam(),
+                 "steps": 2, "batch_size": 3, "cell": "rnn", "clip_norm": 5.0, "held_out": GOOD_NAMES[:2],
+                 "evaluate_every": 1, "max_seconds": 60.0, "decay": True, "seed": 0, "progress": False},
+        {"params": PARAMS, "names": NAMES, "vocabulary": plus(NAME_VOCABULARY, too_long=NAME_CHARS + "f"),
+         "optimizer": OPTIMIZER, "steps": SIZE, "batch_size": SIZE, "cell": LM_CELL,
+         "clip_norm": without(POSITIVE, "None"), "held_out": without(NAMES, "None"),
+         "evaluate_every": OPTIONAL_POSITIVE_INT, "max_seconds": OPTIONAL_SECONDS, "decay": BOOL, "seed": SEED,
+         "progress": BOOL}),
+    "rnn_helpers.lm_training.input_gradient_norms": Row(
+        lm_training.input_gradient_norms, lambda: {"params": lm_params("gru"), "indices": np.array([0, 1, 2, 3]),
+                                                   "cell": "gru"},
+        {"params": PARAMS, "indices": plus(INDICES, one_character=np.array([1])), "cell": LM_CELL}),
+    "rnn_helpers.sampling.softmax_with_temperature": Row(
+        sampling.softmax_with_temperature, lambda: {"logits": np.array([1.0, 2.0, 3.0]), "temperature": 0.5},
+        {"logits": ANY_SHAPE_ARRAY, "temperature": TEMPERATURE}),
+    "rnn_helpers.sampling.sample_next": Row(
+        sampling.sample_next, lambda: {"logits": np.array([1.0, 2.0, 3.0]), "temperature": 0.5, "uniform": 0.3},
+        {"logits": FLOAT_ARRAY, "temperature": TEMPERATURE, "uniform": PROBABILITY}),
+    "rnn_helpers.sampling.read_prefix": Row(
+        sampling.read_prefix, lambda: {"params": lm_params(), "prefix_indices": np.array([0, 1]), "cell": "rnn"},
+        {**SAMPLING_ARGS, "prefix_indices": INDICES}),
+    "rnn_helpers.sampling.sample_indices": Row(
+        sampling.sample_indices, lambda: {"params": lm_params(), "prefix_indices": np.array([0, 1]),
+                                          "uniforms": np.array([0.1, 0.9]), "temperature": 1.0, "cell": "rnn"},
+        {**SAMPLING_ARGS, "prefix_indices": INDICES, "temperature": TEMPERATURE,
+         "uniforms": plus(FLOAT_ARRAY, one_of_them_1=np.array([0.5, 1.0]), too_many=np.zeros(10**6))}),
+    "rnn_helpers.sampling.greedy_indices": Row(
+        sampling.greedy_indices, lambda: {"params": lm_params(), "prefix_indices": np.array([0, 1]), "length": 5,
+                                          "cell": "rnn"},
+        {**SAMPLING_ARGS, "prefix_indices": INDICES, "length": SIZE}),
+    "rnn_helpers.sampling.generate": Row(
+        sampling.generate, lambda: {"params": lm_params(), "vocabulary": "abcdef", "prefix": "ab", "length": 5,
+                                    "temperature": 1.0, "seed": 0, "cell": "rnn"},
+        {**SAMPLING_ARGS, "vocabulary": VOCABULARY, "prefix": TEXT, "length": SIZE, "temperature": TEMPERATURE,
+         "seed": SEED}),
+    "rnn_helpers.sampling.generate_greedy": Row(
+        sampling.generate_greedy, lambda: {"params": lm_params(), "vocabulary": "abcdef", "prefix": "ab",
+                                           "length": 5, "cell": "rnn"},
+        {**SAMPLING_ARGS, "vocabulary": VOCABULARY, "prefix": TEXT, "length": SIZE}),
+    "rnn_helpers.sampling.next_character_distribution": Row(
+        sampling.next_character_distribution, lambda: {"params": lm_params(), "vocabulary": "abcdef",
+                                                       "prefix": "ab", "temperature": 1.0, "cell": "rnn"},
+        {**SAMPLING_ARGS, "vocabulary": VOCABULARY, "prefix": TEXT, "temperature": TEMPERATURE}),
+    "rnn_helpers.sampling.generate_names": Row(
+        sampling.generate_names, lambda: {"params": lm_params(), "vocabulary": NAME_CHARS, "count": 3,
+                                          "temperature": 1.0, "seed": 0, "cell": "rnn", "max_length": 5},
+        {**SAMPLING_ARGS, "vocabulary": NAME_VOCABULARY, "count": SIZE, "temperature": TEMPERATURE, "seed": SEED,
+         "max_length": SIZE}),
+    "rnn_helpers.lm_explorer.explorer_view": Row(
+        lm_explorer.explorer_view, lambda: {"params": lm_params(), "vocabulary": "abcdef", "prefix": "ab",
+                                            "temperature": 1.0, "cell": "rnn", "length": 5, "seed": 0},
+        {**SAMPLING_ARGS, "vocabulary": VOCABULARY, "prefix": TEXT, "temperature": TEMPERATURE, "length": SIZE,
+         "seed": SEED}),
+    "rnn_helpers.lm_explorer.TemperatureExplorer": Row(
+        lm_explorer.TemperatureExplorer, lambda: {"params": lm_params(), "vocabulary": "abcdef", "prefix": "ab",
+                                                  "temperature": 1.0, "cell": "rnn", "length": 5},
+        {**SAMPLING_ARGS, "vocabulary": VOCABULARY, "prefix": TEXT,
+         "temperature": plus(TEMPERATURE, above_the_slider=5.0), "length": SIZE}),
+    "rnn_helpers.diagrams.truncated_bptt_diagram": Row(
+        diagrams.truncated_bptt_diagram, lambda: {"chunk_length": 3, "chunks": 2},
+        {"chunk_length": plus(SIZE, too_many=5), "chunks": plus(SIZE, too_many=4)}),
+})

@@ -113,6 +113,7 @@ DIAGRAMS = {
     "LSTM cell": (diagrams.lstm_cell_diagram, ["$c_{t-1}$", "$c_t$", "$h_{t-1}$", "$h_t$", "$x_t$", "$i_t$",
                                                "$f_t$", "$g_t$", "$o_t$", "⊙", "+"]),
     "GRU cell": (diagrams.gru_cell_diagram, ["$h_{t-1}$", "$h_t$", "$x_t$", "$r_t$", "$z_t$", "$n_t$", "1−"]),
+    "truncated BPTT": (diagrams.truncated_bptt_diagram, ["$h_0$", "$x_1$", "$y_4$", "$L_6$", "$h_3$", "gradient cut"]),
 }
 
 

@@ -115,7 +115,8 @@ def test_readme_lists_every_notebook():
 
 
 # Notebooks whose results come from training, with the time each may take in a fresh kernel.
-TRAINING_NOTEBOOKS = {"07-training.ipynb": 75, "08-vanishing-gradients.ipynb": 90, "09-gated-cells.ipynb": 90}
+TRAINING_NOTEBOOKS = {"07-training.ipynb": 75, "08-vanishing-gradients.ipynb": 90, "09-gated-cells.ipynb": 90,
+                      "10-language-model.ipynb": 90}
 # Outputs that legitimately change between runs: the ids of widget models (progress bars, sliders).
 RUN_DEPENDENT_MIME_TYPES = {"application/vnd.jupyter.widget-view+json"}
 

@@ -14,17 +14,29 @@ one of them, the message names that mistake and says where to look.
 
 The package reads in this order: ``engine`` (running and judging, NumPy only: no reference code),
 ``messages`` (what the checks say), ``mutants`` (how a mistaken answer is built from the reference),
-then one module per notebook, ``notebook01`` ... ``notebook09``, each holding that notebook's
+then one module per notebook, ``notebook01`` ... ``notebook10``, each holding that notebook's
 exercises and their tables of mistakes (``IMPLEMENTATIONS``, ``VALUE_EXERCISES``). ``stored`` writes
 and reads the same judging as data, for the graded (nbgrader) edition.
 """
 
 from functools import cache
 
-from . import notebook01, notebook02, notebook03, notebook04, notebook05, notebook06, notebook07, notebook08, notebook09
+from . import (
+    notebook01,
+    notebook02,
+    notebook03,
+    notebook04,
+    notebook05,
+    notebook06,
+    notebook07,
+    notebook08,
+    notebook09,
+    notebook10,
+)
 from .engine import Case, Implementation, Mistake, ValueExercise, check_name, judge_prepared, judge_value, prepare
 
-NOTEBOOKS = (notebook01, notebook02, notebook03, notebook04, notebook05, notebook06, notebook07, notebook08, notebook09)
+NOTEBOOKS = (notebook01, notebook02, notebook03, notebook04, notebook05, notebook06, notebook07, notebook08, notebook09,
+             notebook10)
 IMPLEMENTATIONS = {name: exercise for module in NOTEBOOKS for name, exercise in vars(module).get(
     "IMPLEMENTATIONS", {}).items()}
 VALUE_EXERCISES = {name: exercise for module in NOTEBOOKS for name, exercise in vars(module).get(
