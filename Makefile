@@ -45,10 +45,12 @@ lab: setup
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/
 
 # Loopback only, behind a fresh token (printed in the address to open); kernel connection files go to the
-# user's Jupyter runtime folder, not /tmp.
+# user's Jupyter runtime folder, not /tmp. The "offline" template (apps/share/voila/templates/) is Voila's
+# lab template without the Font Awesome style sheets it would fetch from a CDN.
+VOILA_OFFLINE := JUPYTER_PATH=$(CURDIR)/apps/share $(VENV)/bin/voila --template=offline
 app: setup
 	runtime="$$($(VENV)/bin/jupyter --runtime-dir)" && mkdir -p "$$runtime" && \
-	$(VENV)/bin/voila --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --token --no-browser \
+	$(VOILA_OFFLINE) --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --token --no-browser \
 		--Voila.connection_dir_root="$$runtime" apps/explorer.ipynb
 
 # notebooks/ is the teacher's edition; student/ is generated from it (never edit it by hand).
