@@ -5,7 +5,9 @@
 #   make app      serve the hidden-state explorer alone, as a web app (Voila)
 #   make student  write the student edition to student/: solutions replaced by stubs, outputs cleared
 #   make slides   one reveal.js deck per notebook in build/slides/
-#   make site     the whole collection as a static website in build/site/_build/html/
+#   make site     the whole collection as a static website in build/site/_build/html/ (the teacher's)
+#   make student-site  the students' website (no solutions) in build/student-site/_build/html/
+#   make pdfs     a PDF of every deck and a one-page handout per lesson in build/print/
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
@@ -24,7 +26,7 @@ LAB_SETTINGS := --LabApp.app_settings_dir=$(CURDIR)/binder/lab-settings
 NODE_ASSETS := node_modules/.installed
 
 .PHONY: setup setup-test lab app student test test-other-cpus lint chromium execute navigation benchmark \
-	classroom-assets slides site
+	classroom-assets slides site student-site pdfs
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -89,6 +91,16 @@ slides: setup classroom-assets
 site: setup classroom-assets
 	$(PYTHON) scripts/build_site.py
 	@echo "Open build/site/_build/html/index.html, or serve it: $(PYTHON) -m http.server --directory build/site/_build/html"
+
+# The students' website: the student edition (no solutions, no model answers, no lesson plans).
+student-site: setup classroom-assets
+	$(PYTHON) scripts/build_site.py --edition student
+	@echo "The site to hand out: build/student-site/_build/html/ (open index.html)"
+
+# A PDF of every deck (one 1280x720 page per slide) and a one-page handout per lesson, in build/print/,
+# printed by Chromium from the local decks (no internet).
+pdfs: slides chromium
+	$(PYTHON) scripts/print_decks.py
 
 # nbval again under two simulated other CPUs, to show that the stored outputs hold on any computer:
 # numpy's dispatch capped at AVX2 (X86_V3), and numpy's baseline code only; both with one BLAS thread each, as

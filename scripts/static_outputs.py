@@ -130,8 +130,10 @@ def png_base64(figure):
 
 def still_outputs(still):
     """The outputs that stand in for a widget: its picture, then the note."""
-    picture = nbformat.v4.new_output("display_data", data={"image/png": png_base64(still.render()),
-                                                           "text/plain": "<still image of the widget>"})
+    figure = still.render()
+    # The figure's own description (rnn_helpers/_style.py) is its text form, and so its alt text.
+    picture = nbformat.v4.new_output("display_data", data={"image/png": png_base64(figure),
+                                                           "text/plain": repr(figure)})
     note = nbformat.v4.new_output("display_data", data={"text/markdown": RUN_IT.format(extra=still.extra),
                                                         "text/plain": RUN_IT.format(extra=still.extra)})
     return [picture, note]

@@ -114,7 +114,8 @@ EXPLORER_GEOMETRY = """
     .map(p => p.getBoundingClientRect()).filter(r => r.height > 0);
   return {explorer: box(explorer), parts: parts.map(box), truncated,
           legend: legend ? box(legend) : null, dataTop: Math.min(...data.map(r => r.top)),
-          plotTops: Array.from(explorer.querySelectorAll('.bqplot')).map(e => Math.round(e.getBoundingClientRect().top)),
+          plotTops: Array.from(explorer.querySelectorAll('.bqplot'))
+            .map(e => Math.round(e.getBoundingClientRect().top)),
           viewport: {width: innerWidth, height: innerHeight}};
 }
 """
@@ -371,8 +372,9 @@ def test_explorer_in_voila(browser, report):
         units_figure = page.locator(".rnn-explorer .rnn-hidden-units")
         assert_plot_follows_slider(page, slider_handle(page, ".rnn-explorer", "ρ(Wh)"), units_figure)
         assert outside == [], f"requests that left the machine: {outside}"
-        report(f"explorer in Voila at 1280x720, zoom 125%: {geometry['explorer']['bottom'] - geometry['explorer']['top']:.0f}"
-               f" CSS px high of {geometry['viewport']['height']}, no request outside the loopback")
+        tall = geometry["explorer"]["bottom"] - geometry["explorer"]["top"]
+        report(f"explorer in Voila at 1280x720, zoom 125%: {tall:.0f} CSS px high of {geometry['viewport']['height']}, "
+               "no request outside the loopback")
         page.close()
     finally:
         stop_server(process)
