@@ -131,7 +131,7 @@ def blocks(markdown):
     found, current = [], []
     in_math = False
     for line in markdown.splitlines():
-        if line.strip().startswith("$$") and not (line.strip().endswith("$$") and len(line.strip()) > 2):
+        if line.count("$$") % 2:  # opens or closes a display equation ("$$...$$" on one line does neither)
             in_math = not in_math
         if not line.strip() and not in_math:
             if current:

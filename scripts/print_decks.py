@@ -203,7 +203,7 @@ def print_deck(browser, url, name, target):
 
 def print_handout(browser, url, name, target):
     """Save the handout of ``name`` on one A4 page, shrinking its text until it fits; returns its checks."""
-    page = offline_page(browser, viewport={"width": 794, "height": 1123})
+    page = offline_page(browser, viewport={"width": 794 - 2 * 48, "height": 1123})  # A4 less its margins
     page.emulate_media(media="print")
     page.goto(f"{url}/handouts/{name}.html")
     page.wait_for_function(MATHJAX_DONE, timeout=60_000)
