@@ -7,7 +7,9 @@
 #   make assignment  write the graded edition, an nbgrader course, to build/course/ and release it there
 #   make answer-key  write the answer key of every exercise to build/answer-key.md
 #   make slides   one reveal.js deck per notebook in build/slides/
-#   make site     the whole collection as a static website in build/site/_build/html/
+#   make site     the whole collection as a static website in build/site/_build/html/ (the teacher's)
+#   make student-site  the students' website (no solutions) in build/student-site/_build/html/
+#   make pdfs     a PDF of every deck and a one-page handout per lesson in build/print/
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
@@ -26,7 +28,7 @@ LAB_SETTINGS := --LabApp.app_settings_dir=$(CURDIR)/binder/lab-settings
 NODE_ASSETS := node_modules/.installed
 
 .PHONY: setup setup-test lab app student assignment answer-key test test-other-cpus lint chromium execute navigation benchmark benchmark-lm \
-	classroom-assets slides site
+	classroom-assets slides site student-site pdfs
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -47,10 +49,12 @@ lab: setup
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/
 
 # Loopback only, behind a fresh token (printed in the address to open); kernel connection files go to the
-# user's Jupyter runtime folder, not /tmp.
+# user's Jupyter runtime folder, not /tmp. The "offline" template (apps/share/voila/templates/) is Voila's
+# lab template without the Font Awesome style sheets it would fetch from a CDN.
+VOILA_OFFLINE := JUPYTER_PATH=$(CURDIR)/apps/share $(VENV)/bin/voila --template=offline
 app: setup
 	runtime="$$($(VENV)/bin/jupyter --runtime-dir)" && mkdir -p "$$runtime" && \
-	$(VENV)/bin/voila --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --token --no-browser \
+	$(VOILA_OFFLINE) --Voila.ip=127.0.0.1 --Voila.port=$(APP_PORT) --token --no-browser \
 		--Voila.connection_dir_root="$$runtime" apps/explorer.ipynb
 
 # notebooks/ is the teacher's edition; student/ is generated from it (never edit it by hand).
@@ -98,6 +102,16 @@ slides: setup classroom-assets
 site: setup classroom-assets
 	$(PYTHON) scripts/build_site.py
 	@echo "Open build/site/_build/html/index.html, or serve it: $(PYTHON) -m http.server --directory build/site/_build/html"
+
+# The students' website: the student edition (no solutions, no model answers, no lesson plans).
+student-site: setup classroom-assets
+	$(PYTHON) scripts/build_site.py --edition student
+	@echo "The site to hand out: build/student-site/_build/html/ (open index.html)"
+
+# A PDF of every deck (one 1280x720 page per slide) and a one-page handout per lesson, in build/print/,
+# printed by Chromium from the local decks (no internet).
+pdfs: slides chromium
+	$(PYTHON) scripts/print_decks.py
 
 # nbval again under two simulated other CPUs, to show that the stored outputs hold on any computer:
 # numpy's dispatch capped at AVX2 (X86_V3), and numpy's baseline code only; both with one BLAS thread each, as

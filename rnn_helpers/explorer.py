@@ -19,6 +19,8 @@ SIGNALS = ("random", "sine", "step", "impulse")
 SATURATION = 0.95  # |h| above this sits on tanh's flat part
 # Marks without hover tooltips: otherwise the page hit-tests every mark on every frame.
 QUIET = {"interactions": {}, "tooltip": None}
+PLOT_HEIGHT = "290px"  # with the controls above, the explorer fits a 1280 x 720 screen at 125% zoom
+LEGEND_ROOM = 0.45  # share of the outputs plot's height kept free of data, at the top, for its legend
 
 
 @dataclass(frozen=True)
@@ -186,15 +188,19 @@ class Explorer:
             slider = widgets.IntSlider if isinstance(step, int) else widgets.FloatSlider
             self.controls[name] = slider(value=getattr(config, name), min=low, max=high, step=step,
                                          description=labels[name], continuous_update=True)
+            self.controls[name].style.description_width = "72px"
+            self.controls[name].layout = widgets.Layout(width="auto", min_width="0")
         self.controls["signal"] = widgets.ToggleButtons(options=SIGNALS, value=config.signal, description="input")
-        self.controls["signal"].style.button_width = "70px"
+        self.controls["signal"].style.button_width = "auto"  # whole words: "random", "impulse"
+        self.controls["signal"].style.description_width = "72px"
 
         def figure(title, marks, x_label, y_label, y_range=None):
             axes = [bqplot.Axis(scale=marks[0].scales["x"], label=x_label),
                     bqplot.Axis(scale=marks[0].scales["y"], side="left", label=y_label)]
             return bqplot.Figure(marks=marks, axes=axes, title=title, animation_duration=0,
-                                 fig_margin={"top": 40, "bottom": 40, "left": 50, "right": 10},
-                                 layout=widgets.Layout(width="33%", height="320px", min_width="260px"))
+                                 fig_margin={"top": 36, "bottom": 40, "left": 46, "right": 8},
+                                 legend_location="top-left", legend_style={"fill": "white", "opacity": 0.9},
+                                 layout=widgets.Layout(flex="1 1 0", width="auto", min_width="0", height=PLOT_HEIGHT))
 
         # Every mark is one SVG path (or one dot), whatever the sequence length: the browser's work per
         # update stays small. Scales with a fixed range do not make the axes redraw.
@@ -205,8 +211,9 @@ class Explorer:
         trajectory_scales = {"x": bqplot.LinearScale(), "y": bqplot.LinearScale()}
         self.trajectory_scales = list(trajectory_scales.values())
         self.trajectory_line = bqplot.Lines(scales=trajectory_scales, colors=["gray"], **QUIET)
+        # The start is named beside its dot, not in a legend box that would sit on the path.
         self.trajectory_start = bqplot.Scatter(scales=trajectory_scales, colors=["crimson"], default_size=40,
-                                               labels=["start"], display_legend=True, **QUIET)
+                                               names=["start"], display_names=True, **QUIET)
         self.output_scale = bqplot.LinearScale()
         output_scales = {"x": self.time_scale, "y": self.output_scale}
         self.output_lines = bqplot.Lines(scales=output_scales, colors=["steelblue", "darkorange"],
@@ -225,13 +232,16 @@ class Explorer:
         }
         for name, figure_widget in self.figures.items():
             figure_widget.add_class(f"rnn-{name.replace('_', '-')}")  # lets browser tests find each plot
-        self.readout = widgets.HTML()
+        self.readout = widgets.HTML(layout=widgets.Layout(margin="0 0 0 8px"))
         sliders = list(self.controls.values())[:-1]
+        # Compact for a 1280 x 720 screen: the sliders in a 4-column grid, the three plots side by side
+        # in one row that never wraps, all of it about 460 px high.
         self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox(sliders[:4]), widgets.VBox(sliders[4:])]),
+            widgets.GridBox(sliders, layout=widgets.Layout(grid_template_columns="repeat(4, minmax(0, 1fr))",
+                                                           grid_gap="0 12px")),
             self.controls["signal"],
             self.readout,
-            widgets.HBox(list(self.figures.values()), layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox(list(self.figures.values()), layout=widgets.Layout(flex_flow="row nowrap", width="100%")),
         ])
         self.widget.add_class("rnn-explorer")
         for control in self.controls.values():
@@ -254,7 +264,9 @@ class Explorer:
         for scale in self.trajectory_scales:
             scale.min, scale.max = -trajectory_bound, trajectory_bound
         output_bound = nice_bound(max(np.abs(result["outputs"]).max(), np.abs(result["inputs"]).max()))
-        self.output_scale.min, self.output_scale.max = -output_bound, output_bound
+        # The data fill the lower part of the plot, the legend (top left) the empty band above them.
+        self.output_scale.min = -output_bound
+        self.output_scale.max = -output_bound + 2 * output_bound / (1 - LEGEND_ROOM)
         # hold_sync sends each mark's new arrays to the page together, so it redraws once.
         with self.unit_lines.hold_sync():
             self.unit_lines.x = steps

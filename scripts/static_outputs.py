@@ -59,18 +59,27 @@ def explorer_still():
     result = simulate(config)
     steps = np.arange(1, config.sequence_length + 1)
     with matplotlib.rc_context(FIGURE_STYLE):
-        figure, axes = plt.subplot_mosaic([["units", "trajectory"], ["outputs", "outputs"]], figsize=(12.0, 8.0),
-                                          FigureClass=StyledFigure)
-        plot_hidden_units(result["hidden_states"], ax=axes["units"], title="hidden units over time")
-        plot_trajectory_2d(result["hidden_states"], ax=axes["trajectory"], title="trajectory (PCA)")
-        outputs_ax = axes["outputs"]
+        figure = plt.figure(figsize=(12.0, 8.0), FigureClass=StyledFigure)
+        # Two sub-figures lay out on their own: the trajectory's colour bar stays next to its plot
+        # instead of moving out to where the wide outputs panel's legend ends.
+        top, bottom = figure.subfigures(2, 1)
+        units_ax, trajectory_ax = top.subplots(1, 2)
+        plot_hidden_units(result["hidden_states"], ax=units_ax, title="hidden units over time")
+        plot_trajectory_2d(result["hidden_states"], ax=trajectory_ax, title="trajectory (PCA)")
+        outputs_ax = bottom.subplots()
         outputs_ax.plot(steps, result["outputs"][:, 0], color=COLORS["blue"], label="y[0]")
-        outputs_ax.plot(steps, result["outputs"][:, 1], color=COLORS["orange"], label="y[1]")
+        outputs_ax.plot(steps, result["outputs"][:, 1], color=COLORS["orange"], ls="-.", label="y[1]")
         outputs_ax.plot(steps, result["inputs"], color=COLORS["black"], ls="--", label="input x")
-        outputs_ax.step(steps, result["predictions"], where="post", color=COLORS["vermillion"],
-                        label="predicted class")
         outputs_ax.set(xlabel="time step t", ylabel="y", title="outputs and predictions")
-        legend_outside(outputs_ax)
+        # As in the explorer: the predicted class is a step line along the bottom, on a scale of its own
+        # (class 0 low, class 1 one level higher), read off the right-hand axis.
+        class_ax = outputs_ax.twinx()
+        class_ax.step(steps, result["predictions"], where="post", color=COLORS["vermillion"], lw=2.5,
+                      label="predicted class")
+        class_ax.set(ylim=(-0.2, 4.0), yticks=[0, 1], ylabel="class")
+        class_ax.grid(False)
+        handles = [line for ax in (outputs_ax, class_ax) for line in ax.get_lines()]
+        legend_outside(outputs_ax, handles=handles, labels=[line.get_label() for line in handles])
         figure.suptitle(describe(result).split(" · ")[0] + f", {config.signal} input, H = {config.hidden_size}")
     return figure
 
@@ -121,8 +130,10 @@ def png_base64(figure):
 
 def still_outputs(still):
     """The outputs that stand in for a widget: its picture, then the note."""
-    picture = nbformat.v4.new_output("display_data", data={"image/png": png_base64(still.render()),
-                                                           "text/plain": "<still image of the widget>"})
+    figure = still.render()
+    # The figure's own description (rnn_helpers/_style.py) is its text form, and so its alt text.
+    picture = nbformat.v4.new_output("display_data", data={"image/png": png_base64(figure),
+                                                           "text/plain": repr(figure)})
     note = nbformat.v4.new_output("display_data", data={"text/markdown": RUN_IT.format(extra=still.extra),
                                                         "text/plain": RUN_IT.format(extra=still.extra)})
     return [picture, note]

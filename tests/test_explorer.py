@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from rnn_helpers.explorer import (
+    LEGEND_ROOM,
     LIMITS,
     SIGNALS,
     ExplorerConfig,
@@ -96,7 +97,10 @@ def test_the_plots_show_the_last_simulation(explorer):
     # Axis ranges are rounded bounds that contain the data, so small moves do not redraw the axes.
     trajectory_bound = explorer.trajectory_scales[0].max
     assert np.abs(result["trajectory"]).max() <= trajectory_bound == nice_bound(np.abs(result["trajectory"]).max())
-    assert np.abs(result["outputs"]).max() <= explorer.output_scale.max == -explorer.output_scale.min
+    # Symmetric about 0 for the data, with LEGEND_ROOM of the height free above them for the legend.
+    output_bound = -explorer.output_scale.min
+    assert np.abs(result["outputs"]).max() <= output_bound
+    assert explorer.output_scale.max == pytest.approx(-output_bound + 2 * output_bound / (1 - LEGEND_ROOM))
     assert "of 6" in explorer.readout.value and "spectral radius ρ(Wh) = 0.90" in explorer.readout.value
     change(explorer, hidden_size=8, sequence_length=40)
 

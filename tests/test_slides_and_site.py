@@ -186,13 +186,86 @@ class OfflinePage:
                 "console errors": self.errors}
 
 
+# In the page: visit every slide (fragments shown), wait until the deck's script has fitted it and
+# MathJax is idle, then list what is wrong with it: text, images, tables or code boxes outside the
+# 1280 x 720 screen, elements that clip their content, solution text. Also counts its speaker notes.
+PAGE_THROUGH = """
+async (markers) => {
+  const Reveal = require('assets/reveal.js/dist/reveal.js');
+  const idle = () => MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0;
+  const settled = (slide) => new Promise(resolve => {
+    const wait = () => (slide.dataset.fitted && idle()) ? requestAnimationFrame(() => resolve()) : setTimeout(wait, 20);
+    wait();
+  });
+  const range = document.createRange();
+  const results = [];
+  for (const slide of Reveal.getSlides()) {
+    const {h, v} = Reveal.getIndices(slide);
+    Reveal.slide(h, v || 0, 1000);
+    await settled(slide);
+    const problems = [];
+    const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+    for (let node = walker.nextNode(); node && problems.length < 5; node = walker.nextNode()) {
+      const element = node.nodeType === 1 ? node : node.parentElement;
+      if (element.closest('aside.notes, .MJX_Assistive_MathML')) continue;
+      let box;
+      if (node.nodeType === 3) {
+        if (!node.textContent.trim()) continue;
+        range.selectNodeContents(node);
+        box = range.getBoundingClientRect();
+      } else {
+        const style = getComputedStyle(node);
+        if (['hidden', 'auto', 'scroll', 'clip'].some(kind => style.overflowX === kind || style.overflowY === kind) &&
+            (node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1) &&
+            style.display !== 'none')
+          problems.push(`clipped: ${node.tagName}.${node.className}`);
+        if (!/^(IMG|TABLE)$/.test(node.tagName) && !node.classList.contains('jp-InputArea-editor')) continue;
+        box = node.getBoundingClientRect();
+      }
+      if (box.width === 0 && box.height === 0) continue;
+      if (box.left < -1 || box.top < -1 || box.right > innerWidth + 1 || box.bottom > innerHeight + 1)
+        problems.push(`off the screen: ${(node.textContent || node.tagName).trim().slice(0, 40)} at ` +
+                      `${Math.round(box.left)},${Math.round(box.top)}-${Math.round(box.right)},${Math.round(box.bottom)}`);
+    }
+    const text = slide.innerText;
+    for (const marker of markers) if (text.includes(marker)) problems.push(`solution text: ${marker.slice(0, 60)}`);
+    const images = Array.from(slide.querySelectorAll('img')).map(i => i.alt);
+    results.push({slide: `${h}/${v || 0}`, title: text.trim().split('\\n')[0].slice(0, 60), problems,
+                  scale: parseFloat(slide.dataset.fitted), notes: (Reveal.getSlideNotes(slide) || '').trim().length > 0,
+                  images});
+  }
+  return results;
+}
+"""
+
+
+def solution_texts(path):
+    """What must never be on a slide: the markers, the model answers' label, and every substantial line
+    of the notebook's solutions (between the markers)."""
+    texts = ["BEGIN SOLUTION", "END SOLUTION", "Model answer", "YOUR CODE HERE"]
+    for cell in nbformat.read(path, as_version=4).cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if line.strip() in build_slides.SOLUTION_MARKERS:
+                inside = line.strip() == build_slides.SOLUTION_MARKERS[0]
+            elif inside and len(line.strip()) > 24:
+                texts.append(line.strip())
+        if cell.cell_type == "markdown" and "<details>" in cell.source:
+            for answer in re.findall(r"<details>.*?</summary>(.*?)</details>", cell.source, flags=re.DOTALL):
+                texts += [line.strip()[:60] for line in answer.splitlines() if len(line.strip()) > 40][:3]
+    return texts
+
+
 @needs_assets
 @needs_chromium
-def test_decks_render_offline(decks, browser, report):  # noqa: F811
+def test_decks_fit_the_screen_without_solutions(decks, browser, report):  # noqa: F811
+    """Every slide of every deck at 1280 x 720, offline: nothing off the screen or clipped, no solution,
+    figures with their descriptions as alt text, speaker notes in every deck; a lecture's shape."""
     folder, seconds = decks
     server, url = serve(folder, "slides-server.log")
+    start = time.perf_counter()
     try:
-        slides = 0
+        counts, bad, scaled, smallest = [], [], 0, 1.0
         for path in NOTEBOOKS:
             page = OfflinePage(browser, viewport={"width": 1280, "height": 720})
             page.page.goto(f"{url}/{path.stem}.slides.html")
@@ -208,22 +281,60 @@ def test_decks_render_offline(decks, browser, report):  # noqa: F811
             assert page.broken_images() == [], f"{path.stem}: figures that do not show"
             total = page.page.evaluate(f"{REVEAL}.getTotalSlides()")
             assert total == slides_in(build_slides.prepared(path)), f"{path.stem}: {total} slides"
-            slides += total
-            first = page.page.locator(".reveal .slides section.present:not(.stack)").first.inner_text()
-            assert first.strip(), f"{path.stem}: the first slide is empty"
             page.page.screenshot(path=ARTIFACTS / f"slides-{path.stem}-title.png")
-            for name, selector in (("math", ".MathJax_CHTML"), ("figure", "img")):
-                target = page.page.locator(f".reveal .slides section {selector}").first
-                if target.count():
-                    indices = target.evaluate(f"e => {REVEAL}.getIndices(e.closest('section'))")
-                    page.page.evaluate(f"{REVEAL}.slide({indices['h']}, {indices.get('v') or 0})")
-                    page.page.wait_for_timeout(300)
-                    page.page.screenshot(path=ARTIFACTS / f"slides-{path.stem}-{name}.png")
+            slides = page.page.evaluate(PAGE_THROUGH, solution_texts(path))
+            bad += [f"{path.stem} {slide['slide']} ({slide['title']}): {slide['problems']}"
+                    for slide in slides if slide["problems"]]
+            scaled += sum(slide["scale"] < 0.999 for slide in slides)
+            smallest = min([smallest] + [slide["scale"] for slide in slides])
+            alt_texts = [alt for slide in slides for alt in slide["images"]]
+            undescribed = [alt for alt in alt_texts
+                           if len(alt) < 20 or "Figure size" in alt or "without a description" in alt]
+            assert not undescribed, f"{path.stem}: figures without a description: {undescribed}"
+            notes = sum(slide["notes"] for slide in slides)
+            titles = [slide["title"].lower() for slide in slides]
+            title_slide = page.page.locator(".reveal .slides section").first.inner_text().lower()
+            assert "learning goals" in title_slide, f"{path.stem}: no learning goals on the title slide"
+            assert titles[-1].startswith("summary"), f"{path.stem}: the last slide is not a summary"
+            assert any(title.startswith("question") for title in titles), f"{path.stem}: no question to the room"
+            assert notes >= len(re.findall(r"^## ", "".join(c.source for c in nbformat.read(path, as_version=4).cells
+                                                            if c.cell_type == "markdown"), flags=re.MULTILINE)), \
+                f"{path.stem}: {notes} slides with speaker notes"
+            counts.append(f"{path.stem[:2]}: {len(slides)} slides, {notes} with notes, {len(alt_texts)} figures")
             assert page.problems() == {key: [] for key in page.problems()}, f"{path.stem}: {page.problems()}"
             page.page.close()
-        report(f"slides: {len(NOTEBOOKS)} decks built in {seconds:.1f} s; {slides} slides rendered offline in Chromium")
+        slide_total = sum(int(count.split(": ")[1].split()[0]) for count in counts)
+        report(f"slides: {len(NOTEBOOKS)} decks built in {seconds:.1f} s; {slide_total} slides paged through at "
+               f"1280x720 offline in {time.perf_counter() - start:.0f} s: {len(bad)} overflow, clipped or with "
+               f"solution text; "
+               f"{scaled} scaled down to fit (smallest scale {smallest:.2f})")
+        report("slides per deck: " + "; ".join(counts))
+        assert not bad, "slides that do not fit or show a solution:\n" + "\n".join(bad)
     finally:
         stop_server(server)
+
+
+@needs_assets
+@needs_chromium
+def test_decks_and_handouts_print(decks, browser, report):  # noqa: F811
+    """`make pdfs`: every deck a PDF of one 1280 x 720 page per slide, every page fitted and its figures
+    loaded; every lesson a one-page handout with its math typeset; nothing fetched from outside."""
+    import print_decks
+
+    folder, _ = decks
+    start = time.perf_counter()
+    results = print_decks.print_all(folder, BUILD / "print", NOTEBOOKS, browser)
+    for path in NOTEBOOKS:
+        deck = results[f"{path.stem}.pdf"]
+        slides = slides_in(build_slides.prepared(path))
+        assert deck["pages"] == slides and deck["broken"] == 0 and deck["unfitted"] == 0, f"{path.stem}: {deck}"
+        assert print_decks.pdf_pages(BUILD / "print" / f"{path.stem}.pdf") == slides, f"{path.stem}: PDF pages"
+        handout = results[f"{path.stem}-handout.pdf"]
+        assert print_decks.pdf_pages(BUILD / "print" / f"{path.stem}-handout.pdf") == 1, f"{path.stem}: handout pages"
+        assert not handout["raw_math"] and handout["height"] <= print_decks.A4_HEIGHT_PX, f"{path.stem}: {handout}"
+        assert deck["outside"] == [] and handout["outside"] == []
+    report(f"print: {len(NOTEBOOKS)} deck PDFs and {len(NOTEBOOKS)} one-page handouts in "
+           f"{time.perf_counter() - start:.0f} s")
 
 
 @needs_assets
@@ -249,6 +360,10 @@ def test_site_pages_render_offline(site, browser, report):  # noqa: F811
             text = page.page.locator("main").inner_text() if page.page.locator("main").count() else ""
             assert "VBox(children=" not in text and "interactive(children=" not in text, f"{name}: a widget repr"
             assert not re.search(r"\b0/\d+ \[", text), f"{name}: a progress bar at 0"
+            undescribed = page.page.evaluate(  # every figure says what it shows (rnn_helpers/_style.py)
+                "Array.from(document.querySelectorAll('main .cell_output img'))"
+                ".filter(i => (i.alt || '').length < 20 || i.alt.includes('Figure size')).map(i => i.alt)")
+            assert undescribed == [], f"{name}: figures without a description: {undescribed}"
             if name.startswith("notebooks/"):
                 page.page.screenshot(path=ARTIFACTS / f"site-{Path(name).stem}.png", full_page=False)
             assert page.problems() == {key: [] for key in page.problems()}, f"{name}: {page.problems()}"
@@ -274,6 +389,22 @@ def test_site_shows_widgets_as_stills_with_a_note(site, browser):  # noqa: F811
         page.page.close()
     finally:
         stop_server(server)
+
+
+def test_student_site_has_no_solutions_answers_or_lesson_plans(tmp_path):
+    """The students' site (make student-site) is staged from the student edition: no solution line, no
+    model answer, no lesson plans, and the figures of the notebooks still there."""
+    build_site.stage(tmp_path, NOTEBOOK_DIR, edition="student")
+    assert not (tmp_path / "teaching.md").exists() and "teaching" not in (tmp_path / "_toc.yml").read_text()
+    figures = 0
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(tmp_path / "notebooks" / path.name, as_version=4)
+        staged = "\n".join(cell.source for cell in notebook.cells)
+        for text in solution_texts(path):
+            assert text == "YOUR CODE HERE" or text not in staged, f"{path.name}: {text!r} on the students' site"
+        figures += sum("image/png" in output.get("data", {}) for cell in notebook.cells
+                       for output in cell.get("outputs", []))
+    assert figures > 10, f"only {figures} figures on the students' site"
 
 
 # --- JupyterLab without the news prompt ------------------------------------------------------------
