@@ -288,7 +288,10 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
 
 
 def bad_batch_reason(loss, norm, clip_norm):
-    """What is wrong with a batch's loss and gradient norm (before clipping), or None if nothing is."""
+    """What is wrong with a batch's loss and gradient norm (before clipping), or None if nothing is.
+
+    No checks: called at every training step (here and in ``lm_training``) on the step's own numbers.
+    """
     if not np.isfinite(loss):
         return f"the loss is {loss}"
     if not np.isfinite(norm):
@@ -308,7 +311,10 @@ def _advice(optimizer, clip_norm):
 
 
 def diverged_error(what, history, epoch, batch, optimizer, clip_norm):
-    """The TrainingDivergedError for a run that went wrong at (epoch, batch)."""
+    """The TrainingDivergedError for a run that went wrong at (epoch, batch).
+
+    No checks: called with what ``bad_batch_reason`` found, by the training loops.
+    """
     finished = len(history["loss"])
     return TrainingDivergedError(
         f"training diverged at epoch {epoch}, batch {batch}: {what}. params hold their last finite values, "

@@ -78,6 +78,8 @@ UNCHECKED = {
                                                             "labels",
     "rnn_helpers.clipping.joint_norm": "the gradient norm of every training step, on checked gradients",
     "rnn_helpers.clipping.scaled_to_norm": "the clipping of every training step, with the norm joint_norm found",
+    "rnn_helpers.training.bad_batch_reason": "the divergence test of every training step, on its own loss and norm",
+    "rnn_helpers.training.diverged_error": "builds the error of a run that bad_batch_reason stopped",
 }
 
 

@@ -12,6 +12,8 @@ import pytest
 
 from rnn_helpers import gated, reference, rnn_step
 from rnn_helpers.exercises import IMPLEMENTATIONS, check_function, judge_function
+from rnn_helpers.lm_data import text_chunks
+from rnn_helpers.text import one_hot
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -280,15 +282,28 @@ def test_a_wrong_implementation_gets_its_mistake_named(name, function, mistake):
     assert mistake in message, message
 
 
+# The exercises whose notebook names the function otherwise.
+NOTEBOOK_NAMES = {"lstm_step": "lstm_step_forward", "sample_indices": "sample",
+                  "truncated_bptt_gradients": "truncated_bptt"}
+
+
 def notebook_solutions():
-    """The teacher's solution cells of every notebook, run in one namespace as a notebook runs them."""
-    namespace = {"np": np, "rnn_step": rnn_step, "reference": reference, "sigmoid": gated.sigmoid,
-                 "__name__": "__main__"}
+    """The teacher's solution cells of each notebook, run in that notebook's own namespace (in order, as it runs
+    them: a later notebook may import a helper under an earlier exercise's name)."""
+    solutions = {}
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
+        namespace = {"np": np, "rnn_step": rnn_step, "reference": reference, "sigmoid": gated.sigmoid,
+                     "one_hot": one_hot, "text_chunks": text_chunks, "__name__": "__main__"}
+        defined = set()
         for cell in nbformat.read(path, as_version=4).cells:
             if "solution" in cell.metadata.get("tags", []):
+                before = dict(namespace)
                 exec(cell.source, namespace)
-    return {name: namespace["lstm_step_forward" if name == "lstm_step" else name] for name in IMPLEMENTATIONS}
+                defined |= {key for key, value in namespace.items() if before.get(key) is not value}
+        for name in IMPLEMENTATIONS:
+            if NOTEBOOK_NAMES.get(name, name) in defined and callable(namespace[NOTEBOOK_NAMES.get(name, name)]):
+                solutions.setdefault(name, namespace[NOTEBOOK_NAMES.get(name, name)])
+    return solutions
 
 
 SOLUTIONS = notebook_solutions()
