@@ -255,11 +255,11 @@ def test_gradient_check_names_an_unknown_cell():
         gradient_check(inputs, labels, params)  # LSTM parameters given to the vanilla RNN
 
 
-def test_the_lstm_step_exercise_accepts_the_reference_and_names_each_usual_mistake():
+def test_the_lstm_step_exercise_refuses_the_helper_and_names_each_usual_mistake():
     from rnn_helpers.exercises import IMPLEMENTATIONS, judge_function
 
     passed, message = judge_function("lstm_step", gated.lstm_step)
-    assert passed, message
+    assert not passed and "gated.lstm_step()" in message, message
     for mistake in IMPLEMENTATIONS["lstm_step"].mistakes:
         passed, message = judge_function("lstm_step", mistake.mutant)
         assert not passed and mistake.what in message, (mistake.what, message)
