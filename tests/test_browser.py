@@ -415,29 +415,3 @@ def test_gradient_slider_in_jupyterlab(jupyterlab, browser, report):
     assert not errors, f"JavaScript errors in the page: {errors}"
     assert slider[0] < 100 and slider[1] < 200, f"too slow: {line}"
     assert ratio <= 0.5, f"not at most half the naive latency: {line}"
-
-
-def test_temperature_slider_in_jupyterlab(jupyterlab, browser, report):
-    """Notebook 10's temperature slider (bqplot bars and a fresh sample): key press to pixels."""
-    page, errors = open_notebook(browser, jupyterlab, "10-language-model.ipynb")
-    # Run the cells up to and including the slider: everything it shows needs the models trained above it.
-    page.locator(f"{NOTEBOOK_SCOPE} .jp-MarkdownCell", has_text="Widget callbacks do not run").first.click()
-    run_from_menu(page, "Run All Above Selected Cell")
-    app = f"{NOTEBOOK_SCOPE} .rnn-temperature-explorer"
-    page.wait_for_selector(f"{app} .widget-slider", state="attached", timeout=240_000)
-    page.locator(app).scroll_into_view_if_needed()
-    page.wait_for_selector(f"{app} .bqplot svg rect", state="attached", timeout=60_000)
-    check_ran_cleanly(page)
-    plot = f"{app} .rnn-temperature-plot"
-    page.locator(plot).scroll_into_view_if_needed()
-    temperature = slider_handle(page, app, "τ")
-    assert_plot_follows_slider(page, temperature, page.locator(plot))
-    slider = measure_latency_within_target(page, temperature, plot, report)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "temperature-slider-jupyterlab.png")
-    page.close()
-    line = f"notebook 10 temperature slider latency: median {slider[0]:.0f} ms, p95 {slider[1]:.0f} ms"
-    print(line)
-    report(line)
-    assert not errors, f"JavaScript errors in the page: {errors}"
-    assert slider[0] < 100 and slider[1] < 200, f"too slow: {line}"
