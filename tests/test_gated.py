@@ -256,12 +256,18 @@ def test_gradient_check_names_an_unknown_cell():
 
 
 def test_the_lstm_step_exercise_refuses_the_helper_and_names_each_usual_mistake():
-    from rnn_helpers.exercises import IMPLEMENTATIONS, judge_function
+    import dataclasses
+
+    from rnn_helpers.exercises import IMPLEMENTATIONS, judge_function, prepared
+    from rnn_helpers.exercises.engine import judge_prepared
 
     passed, message = judge_function("lstm_step", gated.lstm_step)
     assert not passed and "gated.lstm_step()" in message, message
+    # The mutants (and the transposed function below) call the helper, which judge_function refuses as the
+    # answer; judged without that refusal, each must get its own mistake named.
+    without_refusal = dataclasses.replace(prepared("lstm_step"), answers=frozenset())
     for mistake in IMPLEMENTATIONS["lstm_step"].mistakes:
-        passed, message = judge_function("lstm_step", mistake.mutant)
+        passed, message = judge_prepared("lstm_step", mistake.mutant, without_refusal)
         assert not passed and mistake.what in message, (mistake.what, message)
 
     def not_done(x_t, h_prev, c_prev, params):
@@ -272,7 +278,7 @@ def test_the_lstm_step_exercise_refuses_the_helper_and_names_each_usual_mistake(
     def transposed(x_t, h_prev, c_prev, params):
         return gated.lstm_step(x_t, h_prev, c_prev, {**params, "Wh": params["Wh"].T})
 
-    assert "Shapes: Wx (4H, D)" in judge_function("lstm_step", transposed)[1]
+    assert "Shapes: Wx (4H, D)" in judge_prepared("lstm_step", transposed, without_refusal)[1]
 
 
 MEMORY_CLAIM_SEEDS = range(10, 20)  # notebook 09 uses seeds 0-4
