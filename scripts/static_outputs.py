@@ -111,11 +111,26 @@ def gradient_explorer_still():
     return figure
 
 
+def temperature_explorer_still():
+    """Notebook 10's temperature slider: its bars come from the model the notebook trains, which a build
+    does not have, so the still shows the slider's axes and says so instead of an opening state."""
+    from rnn_helpers.plots import new_figure
+
+    figure, ax = new_figure()
+    ax.set(xlabel="next character", ylabel="probability", ylim=(0, 1),
+           title="Next-character distribution at the chosen temperature")
+    ax.text(0.5, 0.5, "the bars and a fresh sample appear\nwhen the notebook runs", ha="center", va="center",
+            transform=ax.transAxes, fontsize=14)
+    return figure
+
+
 STILLS = [
     Still(r"build_explorer\(", explorer_still, extra=", or serve the explorer alone with `make app`"),
     Still(r"GradientExplorer\(", gradient_explorer_still),
     Still(r"interactive\(naive_plot, radius=", gradient_explorer_still),  # 08's twin: before 05's pattern
     Still(r"interactive\(naive_plot", naive_interact_still),
+    Still(r"TemperatureExplorer\(", temperature_explorer_still,
+          extra=" (it draws from the model trained in the notebook, so no opening state is shown here)"),
 ]
 
 
