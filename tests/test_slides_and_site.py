@@ -241,15 +241,21 @@ async (markers) => {
 
 def solution_texts(path):
     """What must never be on a slide: the markers, the model answers' label, and every substantial line
-    of the notebook's solutions (between the markers)."""
+    of the notebook's solutions (between the markers) that the notebook does not also show outside them)."""
     texts = ["BEGIN SOLUTION", "END SOLUTION", "Model answer", "YOUR CODE HERE"]
+    solution_lines, shown_lines = [], set()
     for cell in nbformat.read(path, as_version=4).cells:
         inside = False
         for line in cell.source.splitlines():
             if line.strip() in build_slides.SOLUTION_MARKERS:
                 inside = line.strip() == build_slides.SOLUTION_MARKERS[0]
             elif inside and len(line.strip()) > 24:
-                texts.append(line.strip())
+                solution_lines.append(line.strip())
+            elif not inside:
+                shown_lines.add(line.strip())
+    # An import gives nothing away, and the notebook may import the same name elsewhere.
+    texts += [line for line in solution_lines if line not in shown_lines and not line.startswith(("from ", "import "))]
+    for cell in nbformat.read(path, as_version=4).cells:
         if cell.cell_type == "markdown" and "<details>" in cell.source:
             for answer in re.findall(r"<details>.*?</summary>(.*?)</details>", cell.source, flags=re.DOTALL):
                 texts += [line.strip()[:60] for line in answer.splitlines() if len(line.strip()) > 40][:3]
