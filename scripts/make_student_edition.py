@@ -160,6 +160,9 @@ def write_edition(output):
     shutil.rmtree(output / "rnn_helpers", ignore_errors=True)
     shutil.copytree(ROOT / "rnn_helpers", output / "rnn_helpers", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", output / "pyproject.toml")
+    # Notebook 10 reads its texts from ../data/ (with their provenance in data/README.md).
+    shutil.rmtree(output / "data", ignore_errors=True)
+    shutil.copytree(ROOT / "data", output / "data")
     (output / "requirements.txt").write_text(edition_requirements((ROOT / "requirements.txt").read_text()))
     (output / "README.md").write_text(edition_readme((ROOT / "README.md").read_text()))
     (output / "Makefile").write_text(EDITION_MAKEFILE)
