@@ -22,6 +22,7 @@ from make_student_edition import ANSWER_TAG, BEGIN, END, SOLUTION_TAG  # the scr
 from rnn_helpers.exercises import IMPLEMENTATIONS, VALUE_EXERCISES
 
 ROOT = Path(__file__).resolve().parent.parent
+CHECKED_FUNCTION = re.compile(r'check_function\("(\w+)",\s*(\w+)\)')
 MODEL_ANSWER = re.compile(r"<details>\s*<summary>Model answer[^<]*</summary>(.*?)</details>", re.S)
 
 
@@ -49,12 +50,15 @@ def notebook_section(path):
     title = next(line[2:] for cell in notebook.cells if cell.cell_type == "markdown"
                  for line in cell.source.splitlines() if line.startswith("# "))
     lines = [f"## {path.stem}: {title}", ""]
+    # The notebook names the exercise when it checks the student's function: check_function("name", function).
+    exercise_of = {function: name for cell in notebook.cells
+                   for name, function in CHECKED_FUNCTION.findall(cell.source)}
     for cell in notebook.cells:
         tags = cell.metadata.get("tags", [])
         if SOLUTION_TAG in tags:
             for name in re.findall(r"^def (\w+)\(", cell.source, flags=re.M):
-                exercise = IMPLEMENTATIONS["lstm_step" if name == "lstm_step_forward" else name]
-                lines += [f"### `{name}` (checked by `check_function`)", ""]
+                exercise = IMPLEMENTATIONS[exercise_of[name]]
+                lines += [f"### `{name}` (checked by `check_function(\"{exercise_of[name]}\", {name})`)", ""]
                 lines += ["Mistakes the check names: " + "; ".join(mistake.what for mistake in exercise.mistakes)
                           + ".", ""]
             lines += ["```python", cell.source, "```", ""]
