@@ -164,6 +164,31 @@ def test_the_slider_takes_nested_lists(probe):
 OTHER_SEEDS = range(100, 110)
 
 
+@pytest.mark.parametrize("seed", OTHER_SEEDS)
+def test_one_unclipped_step_saturates_the_network_and_a_clipped_one_does_not(seed):
+    """The notebook's one-step comparison (on the data of seed 0), on the data of other seeds."""
+    from rnn_helpers.backprop import clip_gradients, gradient_norm, rnn_backward
+    from rnn_helpers.core import rnn_forward_batch
+    from rnn_helpers.memory import CLIPPING_LEARNING_RATE, CLIPPING_SEQUENCES
+    from rnn_helpers.tasks import delayed_recall_task, train_test_split
+
+    train_data, _ = train_test_split(delayed_recall_task(CLIPPING_SEQUENCES, 100, 2, seed=seed), seed=seed)
+    start = scaled_rnn(CLIPPING_RADIUS)
+    start_loss, grads = rnn_backward(train_data["inputs"], train_data["labels"], start)
+    del grads["h0"]
+    assert gradient_norm(grads) > 1e9, seed
+    for clipped, step_grads in ((False, grads), (True, clip_gradients(grads, 1.0)[0])):
+        stepped = {key: start[key] - CLIPPING_LEARNING_RATE * step_grads[key] for key in start}
+        loss, new_grads = rnn_backward(train_data["inputs"], train_data["labels"], stepped)
+        del new_grads["h0"]
+        hidden = rnn_forward_batch(train_data["inputs"], stepped)[0]
+        claims = (spectral_radius(stepped["Wh"]) > 1e8, bool(np.all(np.abs(hidden) > 0.999)),
+                  gradient_norm(new_grads) < 100)
+        assert claims == ((False,) * 3 if clipped else (True,) * 3), (seed, clipped, claims)
+        if clipped:
+            assert abs(loss / start_loss - 1) < 0.2, seed
+
+
 @pytest.fixture(scope="module")
 def clipping_runs_for_other_seeds():
     return {seed: (clipping_run(seed, None), clipping_run(seed, 1.0)) for seed in OTHER_SEEDS}
