@@ -121,9 +121,13 @@ pdfs: slides chromium
 CPU_PROFILE_AVX2 := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4" OPENBLAS_NUM_THREADS=1
 CPU_PROFILE_BASELINE := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4 X86_V3" OPENBLAS_NUM_THREADS=1
 
-# The tests build the decks and the site themselves (tests/test_slides_and_site.py).
+# The tests build the decks and the site themselves (tests/test_slides_and_site.py). They run in
+# TEST_WORKERS processes at once (pytest-xdist), a test file (or notebook) each at a time, with one BLAS
+# thread each: two workers with OpenBLAS's default of a thread per core would put four busy threads on two
+# cores. (Outputs compared by nbval hold for any number of threads.)
+TEST_WORKERS ?= 2
 test: lint chromium classroom-assets
-	$(PYTHON) -m pytest
+	OPENBLAS_NUM_THREADS=1 $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile
 	$(MAKE) --no-print-directory test-other-cpus
 
 # The two profiles run side by side, one per core; each prints its own summary.
