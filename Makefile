@@ -71,7 +71,7 @@ answer-key: setup
 	$(PYTHON) scripts/make_answer_key.py
 
 lint: setup-test
-	$(VENV)/bin/ruff check rnn_helpers tests notebooks scripts benchmarks apps
+	$(VENV)/bin/ruff check conftest.py rnn_helpers tests notebooks scripts benchmarks apps
 
 # The browser tests drive Debian's Chromium. Install it when we can (root with apt-get); otherwise
 # say how, and those tests skip.
@@ -113,33 +113,18 @@ student-site: setup classroom-assets
 pdfs: slides chromium
 	$(PYTHON) scripts/print_decks.py
 
-# nbval again under two simulated other CPUs, to show that the stored outputs hold on any computer:
-# numpy's dispatch capped at AVX2 (X86_V3), and numpy's baseline code only; both with one BLAS thread each, as
-# they run side by side (two threads each would fight over the two cores). Names
-# from numpy._core._multiarray_umath.__cpu_dispatch__; disabling one the CPU lacks is harmless.
-# (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are left as the machine sets them.)
-CPU_PROFILE_AVX2 := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4" OPENBLAS_NUM_THREADS=1
-CPU_PROFILE_BASELINE := NPY_DISABLE_CPU_FEATURES="AVX512_SPR AVX512_ICL X86_V4 X86_V3" OPENBLAS_NUM_THREADS=1
-
 # The tests build the decks and the site themselves (tests/test_slides_and_site.py). They run in
-# TEST_WORKERS processes at once (pytest-xdist), a test file (or notebook) each at a time, with one BLAS
-# thread each: two workers with OpenBLAS's default of a thread per core would put four busy threads on two
-# cores. (Outputs compared by nbval hold for any number of threads.)
+# TEST_WORKERS processes at once (pytest-xdist), each test file or notebook in one of them, slowest first
+# (conftest.py), with one BLAS thread each: two workers with OpenBLAS's default of a thread per core would
+# put four busy threads on two cores. (The outputs nbval compares hold for any number of threads.)
 TEST_WORKERS ?= 2
+PYTEST_PARALLEL := OPENBLAS_NUM_THREADS=1 $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 test: lint chromium classroom-assets
-	OPENBLAS_NUM_THREADS=1 $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile
-	$(MAKE) --no-print-directory test-other-cpus
+	$(PYTEST_PARALLEL)
 
-# The two profiles run side by side, one per core; each prints its own summary.
+# nbval again under two simulated other CPUs (part of `make test`; tests/test_other_cpus.py says how).
 test-other-cpus: setup
-	@echo "nbval under simulated other CPUs: [$(CPU_PROFILE_AVX2)] and [$(CPU_PROFILE_BASELINE)]"
-	@$(CPU_PROFILE_AVX2) $(PYTHON) -m pytest -q notebooks > .nbval-avx2.log 2>&1 & avx2=$$!; \
-	$(CPU_PROFILE_BASELINE) $(PYTHON) -m pytest -q notebooks > .nbval-baseline.log 2>&1; baseline=$$?; \
-	wait $$avx2; avx2=$$?; \
-	echo "--- nbval, numpy dispatch up to AVX2:"; tail -n 15 .nbval-avx2.log; \
-	echo "--- nbval, numpy baseline code, one BLAS thread:"; tail -n 15 .nbval-baseline.log; \
-	rm -f .nbval-avx2.log .nbval-baseline.log; \
-	test $$avx2 -eq 0 && test $$baseline -eq 0
+	$(PYTEST_PARALLEL) tests/test_other_cpus.py
 
 # For authors: re-run every notebook top to bottom in a fresh kernel and store the outputs.
 execute: setup navigation

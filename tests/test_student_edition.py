@@ -9,7 +9,6 @@ check must print "not done yet". The notebooks run two at a time, each in its ow
 
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -64,22 +63,22 @@ def edition(tmp_path_factory):
     return folder, python
 
 
-# Runs one notebook of the edition top to bottom and writes it, executed, to executed/: a cell that raises
-# is recorded in the notebook's metadata (run_error), not raised, so every notebook is judged on its own.
-RUNNER = textwrap.dedent("""
+# Runs one notebook of the edition top to bottom (with the project's runner, which starts a stalled notebook
+# again) and writes it, executed, to executed/: an error is recorded in the notebook's metadata
+# (run_error), not raised, so every notebook is judged on its own.
+RUNNER = textwrap.dedent(f"""
     import sys
     from pathlib import Path
     import nbformat
-    from nbclient import NotebookClient
+    sys.path.insert(0, {str(ROOT / "scripts")!r})
+    from execute_notebooks import run_notebook
     folder, name = Path(sys.argv[1]), sys.argv[2]
     notebook = nbformat.read(folder / "notebooks" / name, as_version=4)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder / "notebooks")}})
     try:
-        client.execute()
+        notebook = run_notebook(notebook, folder / "notebooks")
         error = ""
     except Exception as exception:
-        error = f"{type(exception).__name__}: {str(exception)[-2000:]}"
+        error = f"{{type(exception).__name__}}: {{str(exception)[-2000:]}}"
     notebook.metadata["run_error"] = error
     nbformat.write(notebook, folder / "executed" / name)
 """)
@@ -96,11 +95,9 @@ def executed(edition):
                            check=True, capture_output=True, text=True).stdout.strip()
     assert where.startswith(str(folder)), f"the edition's venv imports rnn_helpers from {where}"
     (folder / "executed").mkdir(exist_ok=True)
-    one_blas_thread = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
 
-    def run(name):
-        subprocess.run([str(python), "-c", RUNNER, str(folder), name], check=True, cwd=folder, env=one_blas_thread,
-                       timeout=900)
+    def run(name):  # the runner gives the kernel one BLAS thread
+        subprocess.run([str(python), "-c", RUNNER, str(folder), name], check=True, cwd=folder, timeout=900)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(run, sorted(NAMES, reverse=True)))  # the long training notebooks (07-10) first

@@ -1,0 +1,50 @@
+"""The stored outputs hold on other computers: nbval again, under two simulated other CPUs.
+
+NumPy picks its SIMD code for the CPU it runs on, so last digits differ from one computer to another;
+nbval compares only outputs printed to a precision that such digits cannot reach, and claims that hold
+with margin. Each profile below reruns nbval over every notebook in a fresh pytest with NumPy's dispatch
+capped (names from ``numpy._core._multiarray_umath.__cpu_dispatch__``; disabling one the CPU lacks is
+harmless) and one BLAS thread. ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` are left as the machine sets
+them. A profile that disables nothing this CPU has would repeat the main nbval run, and is skipped.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROFILES = {
+    "numpy dispatch up to AVX2": "AVX512_SPR AVX512_ICL X86_V4",
+    "numpy baseline code only": "AVX512_SPR AVX512_ICL X86_V4 X86_V3",
+}
+
+
+def dispatched_targets(env):
+    """The SIMD targets NumPy dispatches to in a Python started with ``env``."""
+    code = ("from numpy._core._multiarray_umath import __cpu_dispatch__ as d, __cpu_features__ as f; "
+            "print(' '.join(t for t in d if f.get(t)))")
+    return subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
+                          text=True).stdout.split()
+
+
+# Each profile in a group of its own, so the two run in different workers at once.
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xdist_group(f"other cpu: {name}"))
+                                  for name in PROFILES])
+def test_stored_outputs_hold_under_another_cpu_profile(name, report):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    env |= {"NPY_DISABLE_CPU_FEATURES": PROFILES[name], "OPENBLAS_NUM_THREADS": "1"}
+    targets = dispatched_targets(env)
+    if targets == dispatched_targets({**env, "NPY_DISABLE_CPU_FEATURES": ""}):
+        pytest.skip(f"{name}: this CPU has none of {PROFILES[name]}, so the main nbval run is this profile")
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "notebooks"], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
+    report(f"nbval under {name} (NumPy dispatches to {' '.join(targets) or 'nothing above its baseline'}), "
+           f"one BLAS thread: {summary} ({time.perf_counter() - start:.0f} s)")
+    assert result.returncode == 0, f"nbval under {name} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
