@@ -118,7 +118,7 @@ pdfs: slides chromium
 # (conftest.py), with one BLAS thread each: two workers with OpenBLAS's default of a thread per core would
 # put four busy threads on two cores. (The outputs nbval compares hold for any number of threads.)
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := OPENBLAS_NUM_THREADS=1 $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+PYTEST_PARALLEL := OPENBLAS_NUM_THREADS=1 $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: lint chromium classroom-assets
 	$(PYTEST_PARALLEL)
 

@@ -1,11 +1,10 @@
 """How `make test` runs the tests and notebooks: on both cores, and with every output of a notebook
 compared where the computer lets it be.
 
-Two workers (``pytest -n 2 --dist loadgroup --no-loadscope-reorder``):
-
-- every test file, and every notebook (whose cells nbval runs one after another in one kernel), stays
-  in one worker, so its module fixtures (a JupyterLab server, an installed edition) start once;
-- the slowest files go first (``SLOWEST_FIRST``), so the two workers finish at about the same time.
+Two workers (``pytest -n 2 --dist loadfile --no-loadscope-reorder``): every test file, and every notebook
+(whose cells nbval runs one after another in one kernel), stays in one worker, so its module fixtures (a
+JupyterLab server, an installed edition) start once; the slowest files go first (``SLOWEST_FIRST``), so
+the two workers finish at about the same time.
 
 Run-to-run nondeterminism: nbval compares only the outputs a computer's CPU cannot change. On a
 computer whose CPU profile is the one ``make execute`` recorded in a notebook (``execute_notebooks.
@@ -30,7 +29,7 @@ executed_on_this_profile = cache(execute_notebooks.executed_on_this_profile)
 
 # Measured on 2 cores (seconds, one worker each): the files that take longest, slowest first.
 SLOWEST_FIRST = [
-    "tests/test_other_cpus.py",  # nbval of every notebook under two other CPU profiles, ~150 s each
+    "tests/test_other_cpus.py",  # nbval of every notebook under two other CPU profiles, ~150 s each, one core
     "tests/test_student_edition.py",  # every notebook of the edition, ~150 s
     "tests/test_slides_and_site.py",  # ~150 s of Chromium
     "tests/test_browser.py",  # ~100 s
@@ -47,11 +46,7 @@ def file_of(item):
     return item.nodeid.split("::")[0]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if not any(item.iter_markers("xdist_group")):
-            item.add_marker(pytest.mark.xdist_group(file_of(item)))
     rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(file_of(item), len(rank)))  # stable: each file keeps its order
 

@@ -32,9 +32,7 @@ def dispatched_targets(env):
                           text=True).stdout.split()
 
 
-# Each profile in a group of its own, so the two run in different workers at once.
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xdist_group(f"other cpu: {name}"))
-                                  for name in PROFILES])
+@pytest.mark.parametrize("name", PROFILES)
 def test_stored_outputs_hold_under_another_cpu_profile(name, report):
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     env |= {"NPY_DISABLE_CPU_FEATURES": PROFILES[name], "OPENBLAS_NUM_THREADS": "1"}
