@@ -6,6 +6,7 @@
 #   make student     write the self-study edition to student/: stubs, outputs cleared, package and set-up, standalone
 #   make assignment  write the graded edition, an nbgrader course, to build/course/ and release it there
 #   make answer-key  write the answer key of every exercise to build/answer-key.md
+#   make hub-image   write build/hub-image/, what a graded course's JupyterHub image is built from
 #   make slides   one reveal.js deck per notebook in build/slides/
 #   make site     the whole collection as a static website in build/site/_build/html/ (the teacher's)
 #   make student-site  the students' website (no solutions) in build/student-site/_build/html/
@@ -27,7 +28,7 @@ LAB_SETTINGS := --LabApp.app_settings_dir=$(CURDIR)/binder/lab-settings
 # reveal.js, require.js, jQuery and MathJax for the offline slides and site, from package-lock.json.
 NODE_ASSETS := node_modules/.installed
 
-.PHONY: setup setup-test lab app student assignment answer-key test test-other-cpus lint chromium execute navigation benchmark benchmark-lm \
+.PHONY: setup setup-test lab app student assignment answer-key hub-image test test-other-cpus lint chromium execute navigation benchmark benchmark-lm \
 	classroom-assets slides site student-site pdfs
 
 $(INSTALLED): requirements.txt pyproject.toml
@@ -69,6 +70,10 @@ assignment: setup
 
 answer-key: setup
 	$(PYTHON) scripts/make_answer_key.py
+
+# What a graded course's hub image is built from (repo2docker): no notebooks, no reference, no self-checks.
+hub-image: setup
+	$(PYTHON) scripts/make_hub_image.py
 
 lint: setup-test
 	$(VENV)/bin/ruff check conftest.py rnn_helpers tests notebooks scripts benchmarks apps

@@ -11,6 +11,7 @@ conversion of the same kinds of cells (``test_the_whole_course_converts`` builds
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,3 +159,30 @@ def test_the_answer_key_holds_every_exercise_and_its_accepted_answer(tmp_path):
         assert f"### Exercise {name}:" in key
     for name in IMPLEMENTATIONS:
         assert f'(checked by `check_function("{name}", ' in key
+
+
+def test_the_hub_image_holds_what_the_graded_notebooks_import_and_no_solution(tmp_path):
+    """`make hub-image`: what a graded course's hub is built from, without the teacher's notebooks, the
+    readable reference or the self-checks; every rnn_helpers module the graded notebooks import loads
+    from it alone, and notebook 10's corpora sit where it reads them (../data from the assignment folder)."""
+    image, course = tmp_path / "hub-image", tmp_path / "course"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_hub_image.py"), "--output", str(image)], check=True,
+                   capture_output=True)
+    subprocess.run([sys.executable, str(SCRIPT), "--output", str(course)], check=True, capture_output=True)
+    shipped = [path for path in image.rglob("*") if path.is_file()]
+    assert not [path for path in shipped if path.suffix == ".ipynb" or path.name == "reference.py"]
+    assert not (image / "rnn_helpers" / "exercises").exists()
+    assert not any("BEGIN SOLUTION" in path.read_text(errors="replace") for path in shipped)
+    assert {"requirements.txt", "postBuild"} <= {path.name for path in (image / "binder").iterdir()}
+    imported = sorted({module for path in (course / "source" / "rnn").glob("*.ipynb")
+                       for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"
+                       for module in re.findall(r"^from (rnn_helpers[\w.]*) import", cell.source, flags=re.M)})
+    assert "rnn_helpers.gated" in imported and not any(".exercises" in module for module in imported), imported
+    code = ("import importlib, sys; from pathlib import Path\n"
+            "for name in sys.argv[1:]:\n"
+            "    assert Path(importlib.import_module(name).__file__).is_relative_to(Path.cwd()), name\n"
+            "assert Path('data/names.txt').exists() and Path('data/tinyshakespeare.txt').exists()")
+    # The image's folder first on the path, ahead of this project's own rnn_helpers (installed for development).
+    result = subprocess.run([sys.executable, "-c", code, *imported], cwd=image, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(image)})
+    assert result.returncode == 0, result.stderr[-3000:]
