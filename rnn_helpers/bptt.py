@@ -61,13 +61,16 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     # Everything that does not depend on the recurrence is done for all steps in one 2-D product.
     deltas = scratch_array("deltas", state_shape)  # dL/dh_t from the outputs, then dL/da_t
     np.matmul(d_scores.T, params["Wy"], out=deltas.reshape(-1, hidden_size))
+    # tanh'(a_t) = 1 - h_t^2 for every step at once: one pass over the states instead of T small ones.
+    tanh_slopes = scratch_array("tanh_slopes", state_shape)
+    np.multiply(hidden_states, hidden_states, out=tanh_slopes)
+    np.subtract(1.0, tanh_slopes, out=tanh_slopes)
     delta_next = np.zeros((batch_size, hidden_size))
-    tanh_slope = np.empty((batch_size, hidden_size))
+    from_next_step = np.empty((batch_size, hidden_size))
     for t in range(sequence_length - 1, -1, -1):
-        deltas[t] += delta_next @ params["Wh"]  # gradient reaching h_t from step t + 1
-        np.multiply(hidden_states[t], hidden_states[t], out=tanh_slope)
-        np.subtract(1.0, tanh_slope, out=tanh_slope)  # tanh'(a_t) = 1 - h_t^2
-        deltas[t] *= tanh_slope
+        np.matmul(delta_next, params["Wh"], out=from_next_step)  # gradient reaching h_t from step t + 1
+        deltas[t] += from_next_step
+        deltas[t] *= tanh_slopes[t]
         delta_next = deltas[t]
 
     flat_deltas = deltas.reshape(-1, hidden_size)
