@@ -88,11 +88,8 @@ def grad_names(cell):
     return ["Wx", "Wh", "Wy", "bx", "by", "h0"] + (["bhn"] if cell == "gru" else [])
 
 
-# How long ``compare`` times: the full table's settings (about 7 s a size for both libraries), and the
-# quick ones the speed test uses first (about 0.5 s a size; a size that misses its target is timed
-# again with the full ones, so a noisy moment does not decide).
+# How long ``compare`` times: about 7 s a size for both libraries.
 FULL_TIMING = {"blocks": 7, "min_block_seconds": 0.2, "pause_seconds": 0.3}
-QUICK_TIMING = {"blocks": 3, "min_block_seconds": 0.04, "pause_seconds": 0.03}
 
 
 def interleaved_medians(ours, theirs, blocks, min_block_seconds, pause_seconds):
