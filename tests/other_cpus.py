@@ -1,5 +1,8 @@
 """The stored outputs hold on other computers: nbval again, under two simulated other CPUs.
 
+``check_profile(name, report)`` is the test; tests/test_other_cpu_avx2.py and test_other_cpu_baseline.py
+run it for one profile each, as two files, so that `make test`'s two workers run them at the same time.
+
 NumPy picks its SIMD code for the CPU it runs on, so last digits differ from one computer to another;
 nbval compares only outputs printed to a precision that such digits cannot reach, and claims that hold
 with margin. Each profile below reruns nbval over every notebook in a fresh pytest with NumPy's dispatch
@@ -32,8 +35,8 @@ def dispatched_targets(env):
                           text=True).stdout.split()
 
 
-@pytest.mark.parametrize("name", PROFILES)
-def test_stored_outputs_hold_under_another_cpu_profile(name, report):
+def check_profile(name, report):
+    """nbval over every notebook under profile ``name`` of PROFILES; ``report`` gets its summary line."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     env |= {"NPY_DISABLE_CPU_FEATURES": PROFILES[name], "OPENBLAS_NUM_THREADS": "1"}
     targets = dispatched_targets(env)
