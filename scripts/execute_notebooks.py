@@ -102,7 +102,7 @@ def execution_record(notebook, profile):
 # No cell of ours runs for a minute; nbclient sometimes never sees the end of a cell that displays widgets
 # (an open bug, jupyter/nbclient#312: the kernel is idle, the client waits on), so a cell gets this long
 # and a stalled notebook one more run.
-CELL_TIMEOUT = 240
+CELL_TIMEOUT = 120
 
 
 def run_notebook(notebook, folder, env=KERNEL_ENV, attempts=2):

@@ -247,7 +247,8 @@ def measure_latency_within_target(page, handle, watched, report):
 
 def check_widgets_rendered(page, scope):
     """The controls are live widgets and the plots are bqplot SVGs, not text reprs."""
-    page.wait_for_selector(f"{scope} .rnn-explorer .widget-slider", state="attached", timeout=60_000)
+    # Two minutes: under `make test`'s load building the explorer once took over one (the kernel was busy).
+    page.wait_for_selector(f"{scope} .rnn-explorer .widget-slider", state="attached", timeout=120_000)
     page.locator(f"{scope} .rnn-explorer").scroll_into_view_if_needed()
     page.wait_for_selector(f"{scope} .rnn-explorer .bqplot svg path", state="attached", timeout=60_000)
     assert page.locator(f"{scope} .rnn-explorer .widget-slider").count() == 7
