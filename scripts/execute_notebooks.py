@@ -79,11 +79,11 @@ def cpu_profile():
             "numpy_simd": [target for target in __cpu_dispatch__ if __cpu_features__.get(target)]}
 
 
-def kernel_cpu_profile():
-    """``cpu_profile`` of a Python started with ``KERNEL_ENV``, as the notebooks' kernels are."""
+def kernel_cpu_profile(env=KERNEL_ENV):
+    """``cpu_profile`` of a Python started with ``env`` (by default ``KERNEL_ENV``, as the notebooks' kernels are)."""
     code = f"import json, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); " \
            "import execute_notebooks; print(json.dumps(execute_notebooks.cpu_profile()))"
-    result = subprocess.run([sys.executable, "-c", code], env=KERNEL_ENV, check=True, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
     return json.loads(result.stdout)
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from execute_notebooks import kernel_cpu_profile  # noqa: E402  (a script, not a package: found through the path above)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 # name: (NumPy dispatch targets disabled, notebooks run)
@@ -35,10 +37,7 @@ PROFILES = {
 
 def dispatched_targets(env):
     """The SIMD targets NumPy dispatches to in a Python started with ``env``."""
-    code = ("from numpy._core._multiarray_umath import __cpu_dispatch__ as d, __cpu_features__ as f; "
-            "print(' '.join(t for t in d if f.get(t)))")
-    return subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
-                          text=True).stdout.split()
+    return kernel_cpu_profile(env)["numpy_simd"]
 
 
 def check_profile(name, report):
