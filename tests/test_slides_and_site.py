@@ -264,9 +264,6 @@ def solution_texts(path):
 
 @needs_assets
 @needs_chromium
-# Known open bug (issue 16): 13 of 326 slides still overflow, clip or show solution text at 1280x720. strict:
-# the day they all fit, this xfail turns into a failure and must be removed.
-@pytest.mark.xfail(strict=True, reason="13 of 326 slides still overflow, clip or show solution text (issue 16)")
 def test_decks_fit_the_screen_without_solutions(decks, browser, report):  # noqa: F811
     """Every slide of every deck at 1280 x 720, offline: nothing off the screen or clipped, no solution,
     figures with their descriptions as alt text, speaker notes in every deck; a lecture's shape."""
