@@ -28,6 +28,10 @@ IGNORE = -1  # label value for a step that has no target: skipped by the loss an
 MAX_ENTRIES = 10_000_000
 MAX_SEED = 2**32 - 1  # np.random.RandomState accepts seeds in [0, 2**32 - 1]
 MAX_LEARNING_RATE = 1000.0  # far above any step that trains these networks: a larger one is a typo
+# Weights no network these helpers train comes near (the notebooks' largest are below 100): beyond this,
+# every tanh and sigmoid they feed sits flat at its limit, and the loss or the gradients overflow or vanish,
+# before any update.
+MAX_TRAINABLE_WEIGHT = 1e6
 REDUCTIONS = ("mean", "sum")  # how a loss combines its steps: their mean (over labelled steps) or their sum
 # The size of a step argument's last axis, by the argument's name (see check_step); any other is a state (H).
 STEP_SIZES = {"x_t": "D", "d_y_t": "O"}
@@ -276,13 +280,17 @@ def check_finite_loss(loss, name, value):
     """
     if math.isfinite(loss):
         return
+    _raise_overflow(name, value, "the loss", f"which make the loss {loss}. " + (
+        "Weights this large are not a network that can be trained or checked: initialise new ones."
+        if name == "params" else "Scores this far apart overflow."))
+
+
+def _raise_overflow(name, value, result, consequence):
+    """Raise the FloatOverflowError that blames the argument ``name`` (an array or a dict of arrays) for
+    ``result`` (e.g. "the loss") overflowing float64; ``consequence`` follows its largest entry."""
     largest, where = largest_entry(value)
-    raise FloatOverflowError(
-        f"{name} must be small enough for the loss to fit in float64 (below about 1.8e308), got entries up to "
-        f"{largest:.3g} (in {name}{where}), which make the loss {loss}. "
-        + ("Weights this large are not a network that can be trained or checked: initialise new ones."
-           if name == "params" else "Scores this far apart overflow.")
-    )
+    raise FloatOverflowError(f"{name} must be small enough for {result} to fit in float64 (below about 1.8e308), got "
+                             f"entries up to {largest:.3g} (in {name}{where}), {consequence}")
 
 
 def check_magnitude(name, array, limit, purpose, explanation):
@@ -317,9 +325,20 @@ def check_finite_results(results, **arguments):
     arrays = [array for result in results for array in (result.values() if isinstance(result, dict) else [result])]
     if all(all_finite(array) for array in arrays):
         return
-    sizes = ", ".join(f"{largest_entry(value)[0]:.3g} in {name}" for name, value in arguments.items())
+    arguments = {name: value for name, value in arguments.items() if value is not None}  # h0=None: zeros
+    largest = {name: largest_entry(value) for name, value in arguments.items()}
+    sizes = ", ".join(f"{size:.3g} in {name}{where}" for name, (size, where) in largest.items())
     raise FloatOverflowError(f"{', '.join(arguments)} must be small enough for the results to fit in float64 (below "
                              f"about 1.8e308), got entries up to {sizes}, with which they overflow to inf or NaN")
+
+
+def check_finite_norm(norm, grads):
+    """Raise FloatOverflowError unless ``norm``, the joint norm of the finite ``grads`` (computed scaled, see
+    ``power_of_two_scale``), is finite: only gradients whose norm exceeds float64's range fail."""
+    if math.isfinite(norm):
+        return
+    _raise_overflow("grads", grads, "their joint norm", "whose joint norm is beyond it. Gradients this large have "
+                    "exploded: they come from weights or inputs far too large, which no clipping can rescue")
 
 
 def check_loss(outputs, labels, reduction):
@@ -369,6 +388,19 @@ def check_like_params(name, arrays, params):
         checked[key] = as_float_array(f"{name}[{key!r}]", arrays[key], param.ndim)
         expect_shape(f"{name}[{key!r}]", checked[key], param.shape)
     return checked
+
+
+def check_trainable(params, cell):
+    """Raise ValueError if ``params`` (checked, of the cell named ``cell``) hold an entry above MAX_TRAINABLE_WEIGHT:
+    such a network is unusable before any update, so a training loop must not call its failure a divergence."""
+    largest, where = largest_entry(params)
+    if largest > MAX_TRAINABLE_WEIGHT:
+        raise ValueError(
+            f"params must hold weights a network can be trained from, at most {MAX_TRAINABLE_WEIGHT:g} in size "
+            f"(MAX_TRAINABLE_WEIGHT), got entries up to {largest:.3g} in params{where}: with weights this large "
+            f"the network is unusable before any update (its units sit flat at their limits, the loss or the "
+            f"gradients overflow), so no learning rate can help. Initialise new ones (get_cell({cell!r}).init)"
+        )
 
 
 def check_momentum(learning_rate, momentum):

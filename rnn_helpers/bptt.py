@@ -14,7 +14,7 @@ the tests hold the two equal. ``rnn_helpers.backprop`` gathers these functions w
 
 import numpy as np
 
-from ._checks import IGNORE, check_backward_batch, check_bool, check_finite_loss
+from ._checks import IGNORE, check_backward_batch, check_bool, check_finite_loss, check_finite_results
 from ._scratch import scratch_array
 from .clipping import clip_gradients
 from .core import recurrence_in_place, rnn_forward_batch
@@ -88,6 +88,7 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     }
     if single:
         grads["h0"] = grads["h0"][0]
+    check_finite_results([grads], params=params, inputs=inputs, h0=h0)  # sums of huge terms overflow
     if clip_norm is not None:
         grads, _ = clip_gradients(grads, clip_norm)
     if return_state:  # a copy: hidden_states is a scratch array the next call overwrites

@@ -10,7 +10,7 @@ This module sits below every backward pass and the training loop, and imports no
 
 import numpy as np
 
-from ._checks import check_clipping, check_grads
+from ._checks import check_clipping, check_finite_norm, check_grads
 
 
 def joint_norm(grads):
@@ -33,14 +33,17 @@ def scaled_to_norm(grads, norm, max_norm):
 
 
 def _finite_norm(grads):
-    """The joint norm of checked ``grads``; ValueError naming the first array with NaN or inf."""
+    """The joint norm of checked ``grads``; ValueError naming the first array with NaN or inf, or when the norm
+    itself is beyond float64's range."""
     norm = joint_norm(grads)
     if np.isfinite(norm):
         return norm
     check_grads(grads)  # raises for the first array with NaN or inf
     # Every entry is finite but the sum of squares overflowed: divide by the largest entry first.
     largest = max(float(np.abs(g).max()) for g in grads.values())
-    return largest * joint_norm({name: g / largest for name, g in grads.items()})
+    norm = largest * joint_norm({name: g / largest for name, g in grads.items()})
+    check_finite_norm(norm, grads)  # a norm beyond float64's range (about 1.8e308) cannot be returned
+    return norm
 
 
 def gradient_norm(grads):

@@ -243,7 +243,11 @@ def spectral_radius(matrix):
     """Largest absolute eigenvalue of a square matrix, shape (H, H)."""
     matrix = as_float_array("matrix", matrix, 2)
     expect_shape("matrix", matrix, (matrix.shape[0], matrix.shape[0]))
-    return float(np.max(np.abs(np.linalg.eigvals(matrix))))
+    radius = float(np.max(np.abs(np.linalg.eigvals(matrix))))  # LAPACK scales internally: finite when representable
+    if not np.isfinite(radius):
+        raise ValueError(f"matrix must have a spectral radius that fits in float64 (below about 1.8e308), got "
+                         f"entries up to {float(np.abs(matrix).max()):.3g}, whose radius is beyond it")
+    return radius
 
 
 def saturated_fraction(hidden_states, threshold=0.95):

@@ -46,6 +46,7 @@ from ._checks import (
     check_bool,
     check_entries,
     check_finite_loss,
+    check_finite_results,
     check_forward,
     check_number,
     check_positive_int,
@@ -223,6 +224,7 @@ def lstm_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
         for name, grad in step_grads.items():
             grads[name] += grad
     grads["h0"] = d_h_next[0] if single else d_h_next
+    check_finite_results([grads], params=params, inputs=inputs, h0=h0)  # sums of huge terms overflow
     return loss, grads
 
 
@@ -348,6 +350,7 @@ def gru_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
         for name, grad in step_grads.items():
             grads[name] += grad
     grads["h0"] = d_h_next[0] if single else d_h_next
+    check_finite_results([grads], params=params, inputs=inputs, h0=h0)  # sums of huge terms overflow
     return loss, grads
 
 
@@ -496,11 +499,15 @@ def _hidden_weight_gradients(d_hidden_terms, states, h0):
     return d_Wh.reshape(gates * hidden_size, hidden_size)
 
 
-def _finish_gradients(grads, d_scores, states, d_h0, single, clip_norm):
-    """Add the read-out's gradients and 'h0' to ``grads``, clip if asked; returns the grads."""
+def _finish_gradients(grads, d_scores, states, d_h0, single, clip_norm, arguments):
+    """Add the read-out's gradients and 'h0' to ``grads``, clip if asked; returns the grads.
+
+    ``arguments``: the backward pass's params, inputs and h0 by name, blamed if a gradient overflowed.
+    """
     grads["Wy"] = d_scores @ states.reshape(-1, states.shape[-1])
     grads["by"] = d_scores.sum(axis=1)
     grads["h0"] = d_h0[0] if single else d_h0
+    check_finite_results([grads], **arguments)  # sums of huge terms overflow
     if clip_norm is not None:
         grads, _ = clip_gradients(grads, clip_norm)
     return grads
@@ -572,7 +579,8 @@ def lstm_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=N
 
     d_Wx_bx = _input_weight_gradients(gates, inputs_with_ones)
     grads = {"Wx": d_Wx_bx[:, :-1], "Wh": _hidden_weight_gradients(gates, states, h0), "bx": d_Wx_bx[:, -1]}
-    return loss, _finish_gradients(grads, d_scores, states, d_h_next, single, clip_norm)
+    return loss, _finish_gradients(grads, d_scores, states, d_h_next, single, clip_norm,
+                                   {"params": params, "inputs": inputs, "h0": h0})
 
 
 def _gru_run(inputs_with_ones, params, h0, new_array):
@@ -687,7 +695,8 @@ def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
                               _input_weight_gradients(hidden_n[None], inputs_with_ones)])
     grads = {"Wx": d_Wx_bx[:, :-1], "Wh": _hidden_weight_gradients(gates, states, h0), "bx": d_Wx_bx[:, -1],
              "bhn": n.sum(axis=(0, 1))}
-    grads = _finish_gradients(grads, d_scores, states, d_h_next, single, clip_norm)
+    grads = _finish_gradients(grads, d_scores, states, d_h_next, single, clip_norm,
+                              {"params": params, "inputs": inputs, "h0": h0})
     if return_state:  # a copy: states is a scratch array the next call overwrites
         return loss, grads, states[-1, 0].copy() if single else states[-1].copy()
     return loss, grads

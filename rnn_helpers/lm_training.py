@@ -16,12 +16,14 @@ import numpy as np
 
 from ._checks import (
     IGNORE,
+    FloatOverflowError,
     as_float_array,
     as_label_array,
     check_bool,
     check_number,
     check_param_dict,
     check_positive_int,
+    check_trainable,
     describe_value,
     expect_shape,
 )
@@ -141,6 +143,7 @@ def _check_training(params, cell, optimizer, steps, clip_norm, evaluate_every, m
     check_bool("progress", progress)
     if decay and not isinstance(getattr(optimizer, "learning_rate", None), float | int):
         raise TypeError(f"optimizer must have a numeric learning_rate to decay, got {describe_value(optimizer)}")
+    check_trainable(params, cell)  # weights unusable from the start are not a divergence
     return recurrent_cell, vocabulary_size
 
 
@@ -166,8 +169,12 @@ def _train(params, make_batch, optimizer, steps, recurrent_cell, vocabulary_size
             done = step / steps if max_seconds is None else max(step / steps, trained_seconds / max_seconds)
             optimizer.learning_rate = start_rate * max(1.0 - done, 0.0)
         inputs, targets, h0 = make_batch(step, state)
-        loss, grads, state = recurrent_cell.backward(one_hot(inputs, vocabulary_size), targets, params, h0=h0,
-                                                     return_state=True)
+        try:
+            loss, grads, state = recurrent_cell.backward(one_hot(inputs, vocabulary_size), targets, params, h0=h0,
+                                                         return_state=True)
+        except FloatOverflowError as error:  # the updates made the weights too large for float64
+            raise diverged_error(f"the loss or the gradients overflow float64 ({error})", history, *epoch_of(step),
+                                 optimizer, clip_norm) from None
         del grads["h0"]  # the starting state is data (zeros or the previous chunk's), not learned
         norm = joint_norm(grads)
         problem = bad_batch_reason(loss, norm, clip_norm)

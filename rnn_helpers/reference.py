@@ -27,6 +27,7 @@ from ._checks import (
     check_backward,
     check_clipping,
     check_finite_loss,
+    check_finite_norm,
     check_finite_results,
     check_forward,
     check_loss,
@@ -135,7 +136,7 @@ def rnn_step_backward(d_y_t, d_h_next, x_t, h_prev, h_t, params):
         "Wy": d_y_t.T @ h_t,
         "by": d_y_t.sum(axis=0),
     }
-    check_finite_results([d_h_prev, grads], d_y_t=d_y_t, d_h_next=d_h_next, h_t=h_t)  # huge arguments overflow
+    check_finite_results([d_h_prev, grads], d_y_t=d_y_t, d_h_next=d_h_next, h_t=h_t, params=params)  # huge: overflow
     return d_h_prev, grads
 
 
@@ -166,6 +167,7 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
         for name, step_grad in step_grads.items():  # every weight is used at every step: add up
             grads[name] += step_grad
     grads["h0"] = d_h_next  # the gradient reaching h_0 through step 1
+    check_finite_results([grads], params=params, inputs=inputs, h0=h0)  # sums of huge terms overflow
     if clip_norm is not None:
         grads, _ = clip_gradients(grads, clip_norm)
     return loss, grads
@@ -186,7 +188,8 @@ def clip_gradients(grads, max_norm):
     # ||g|| = s ||g / s||: dividing by s, a power of two near the largest entry, first keeps the squares of
     # entries above ~1e154 from overflowing to inf (which would clip everything to zero).
     s = power_of_two_scale(*grads.values())
-    norm = s * np.sqrt(sum(np.sum((grad / s) ** 2) for grad in grads.values()))
+    norm = s * float(np.sqrt(sum(np.sum((grad / s) ** 2) for grad in grads.values())))
+    check_finite_norm(norm, grads)  # a norm beyond float64's range (about 1.8e308) cannot be returned
     scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
     return {name: grad * scale for name, grad in grads.items()}, float(norm)
 

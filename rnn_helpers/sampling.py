@@ -12,7 +12,7 @@ and lets two implementations be compared draw for draw. Sizes: V characters, H h
 
 import numpy as np
 
-from ._checks import as_float_array, as_label_array, check_number, check_positive_int, describe_value
+from ._checks import all_finite, as_float_array, as_label_array, check_number, check_positive_int, describe_value
 from .core import make_rng, rnn_step
 from .gated import gru_step
 from .lm_data import BOUNDARY
@@ -26,11 +26,15 @@ def softmax_with_temperature(logits, temperature):
     """p = softmax(logits / temperature) over the last axis: logits (..., V) -> probabilities (..., V).
 
     The scaled logits are shifted by their maximum before exp, which leaves p unchanged and keeps exp finite
-    for any temperature.
+    for any temperature. Logits near float64's limit whose division overflows are shifted first instead
+    (a shifted logit overflowing to -inf has probability 0, as its true value rounds to).
     """
     logits = as_float_array("logits", logits, None)
     check_number("temperature", temperature, 0, low_open=True)
-    scaled = logits / temperature
+    with np.errstate(over="ignore", invalid="ignore"):  # tested just below
+        scaled = logits / temperature
+        if not all_finite(scaled):  # only for logits near 1e308: the usual numbers stay as they were
+            scaled = (logits - logits.max(axis=-1, keepdims=True)) / temperature
     scaled -= scaled.max(axis=-1, keepdims=True)
     probabilities = np.exp(scaled)
     return probabilities / probabilities.sum(axis=-1, keepdims=True)

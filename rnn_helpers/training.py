@@ -16,6 +16,7 @@ import numpy as np
 from ._checks import (
     IGNORE,
     MAX_LEARNING_RATE,
+    MAX_TRAINABLE_WEIGHT,  # noqa: F401 (re-exported: train's limit on the starting weights)
     FloatOverflowError,
     all_finite,
     as_label_array,
@@ -27,8 +28,8 @@ from ._checks import (
     check_number,
     check_param_dict,
     check_positive_int,
+    check_trainable,
     describe_value,
-    largest_entry,
 )
 from .cells import get_cell
 from .clipping import joint_norm, scaled_to_norm
@@ -45,10 +46,6 @@ DIVERGENCE_FACTOR = 2.0
 # Adam squares the gradients: above 1e150 the square (1e300) and its division by the bias correction
 # 1 - beta2^k (as small as 1e-3 or less) come close to float64's largest number, 1.8e308.
 MAX_ADAM_GRADIENT = 1e150
-# Weights no network these helpers train comes near (the notebooks' largest are below 100): beyond this,
-# every tanh and sigmoid they feed sits flat at its limit, and the loss or the gradients overflow or vanish,
-# before any update.
-MAX_TRAINABLE_WEIGHT = 1e6
 
 
 class TrainingDivergedError(RuntimeError):
@@ -222,14 +219,7 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
         check_number("clip_norm", clip_norm, 0, low_open=True)
     rng = make_rng(seed)
     check_bool("progress", progress)
-    largest, where = largest_entry(params)
-    if largest > MAX_TRAINABLE_WEIGHT:
-        raise ValueError(
-            f"params must hold weights a network can be trained from, at most {MAX_TRAINABLE_WEIGHT:g} in size "
-            f"(MAX_TRAINABLE_WEIGHT), got entries up to {largest:.3g} in params{where}: with weights this large "
-            f"the network is unusable before any update (its units sit flat at their limits, the loss or the "
-            f"gradients overflow), so no learning rate can help. Initialise new ones (get_cell({cell!r}).init)"
-        )
+    check_trainable(params, cell)
 
     num_sequences = len(inputs)
     history = {"loss": [], "train_accuracy": [], "test_accuracy": [], "gradient_norm": []}
@@ -248,8 +238,8 @@ def train(params, train_data, optimizer, epochs, batch_size=32, test_data=None, 
             try:
                 loss, grads = recurrent_cell.backward(inputs[rows], labels[rows], params)
             except FloatOverflowError as error:  # the updates made the weights too large for float64
-                raise diverged_error(f"the loss overflows float64 ({error})", history, epoch, batch, optimizer,
-                                clip_norm) from None
+                raise diverged_error(f"the loss or the gradients overflow float64 ({error})", history, epoch, batch,
+                                     optimizer, clip_norm) from None
             del grads["h0"]  # the initial state is fixed at zero, not learned
             norm = joint_norm(grads)
             problem = bad_batch_reason(loss, norm, clip_norm)

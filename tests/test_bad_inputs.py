@@ -1047,6 +1047,8 @@ COMPUTED_AT_EXTREMES = {
     "project_2d, plot_trajectory_2d, plot_hidden_overview with an entry at 1e308": projection_is_scaled_exactly,
     "nice_bound(1e-320) is 1e-320": lambda: explorer.nice_bound(1e-320) == 1e-320,
     "nice_bound(5e-324), the smallest float": lambda: explorer.nice_bound(5e-324) == 5e-324,
+    "softmax_with_temperature, logits of +-1e308 at temperature 0.5": lambda: np.array_equal(
+        sampling.softmax_with_temperature(np.array([1e308, -1e308, 1e308]), 0.5), [0.5, 0.0, 0.5]),
 }
 
 
@@ -1060,6 +1062,30 @@ def gru_backward_huge(backward):
 
 
 GRU_OVERFLOW = r"params must be small enough for the loss to fit in float64 .* got entries up to 4\.88e\+307"
+
+
+def grads_at_1e308():
+    """grads_like(rnn_params()) with the first entry of each at 1e308: finite, but their joint norm is not."""
+    grads = grads_like(rnn_params())
+    for value in grads.values():
+        value.flat[0] = 1e308
+    return grads
+
+
+NORM_OVERFLOW = (r"grads must be small enough for their joint norm to fit in float64 \(below about 1\.8e308\), got "
+                 r"entries up to "
+                 r"1e\+308 \(in grads\['Wx'\]\), whose joint norm is beyond it")
+
+
+def gru_backward_huge_h0(backward):
+    """A GRU whose h0 of 1e308 is carried into every state: summed over the steps, dL/dWy overflows."""
+    h0 = np.zeros((2, 4))
+    h0[0, 0] = 1e308
+    return lambda: backward(**batch_problem(params=gated_params("gru")), h0=h0, reduction="sum")
+
+
+GRADIENT_OVERFLOW = (r"params, inputs, h0 must be small enough for the results to fit in float64 \(below about "
+                     r"1\.8e308\), got entries up to 0\.488 in params\['Wh'\], 2\.55 in inputs, 1e\+308 in h0")
 
 
 @pytest.mark.parametrize(
@@ -1090,11 +1116,32 @@ GRU_OVERFLOW = r"params must be small enough for the loss to fit in float64 .* g
                                                      rnn.init_params(1000, 4, 2)),
                      ValueError, r"MAX_CHECK_MULTIPLY_ADDS", id="gradient_check many long inputs"),
         pytest.param(lambda: reference.rnn_step_backward(**step_backward_with("d_y_t", 1e308)), ValueError,
-                     r"d_y_t, d_h_next, h_t must be small enough for the results to fit in float64 .* got entries up "
-                     r"to 1e\+308 in d_y_t, 0\.5 in d_h_next, 0\.5 in h_t",
+                     r"d_y_t, d_h_next, h_t, params must be small enough for the results to fit in float64 .* got "
+                     r"entries up to 1e\+308 in d_y_t, 0\.5 in d_h_next, 0\.5 in h_t, 2\.55 in params\['Wh'\]",
                      id="reference.rnn_step_backward d_y_t 1e308"),
+        pytest.param(lambda: reference.rnn_step_backward(**{**step_backward_with("d_y_t", 0.5),
+                                                            "params": times(rnn_params(), 1e200)}), ValueError,
+                     r"d_y_t, d_h_next, h_t, params must be small enough .* 0\.5 in h_t, 2\.55e\+200 in "
+                     r"params\['Wh'\]", id="reference.rnn_step_backward params x 1e200"),
+        *[pytest.param(lambda module=module: module.clip_gradients(grads_at_1e308(), 1.0), ValueError, NORM_OVERFLOW,
+                       id=f"{module.__name__}.clip_gradients, norm beyond float64")
+          for module in (backprop, reference)],
+        pytest.param(lambda: backprop.gradient_norm(grads_at_1e308()), ValueError, NORM_OVERFLOW,
+                     id="gradient_norm beyond float64"),
+        pytest.param(gru_backward_huge_h0(gated.gru_backward), ValueError, GRADIENT_OVERFLOW,
+                     id="gru_backward h0 1e308 sum"),
+        pytest.param(gru_backward_huge_h0(gated.gru_backward_reference), ValueError, GRADIENT_OVERFLOW,
+                     id="gru_backward_reference h0 1e308 sum"),
+        pytest.param(lambda: rnn.spectral_radius(np.full((3, 3), 1e308)), ValueError,
+                     r"matrix must have a spectral radius that fits in float64 .* got entries up to 1e\+308",
+                     id="spectral_radius beyond float64"),
+        *[pytest.param(lambda name=name: getattr(lm_training, name)(**{**ROWS[f"rnn_helpers.lm_training.{name}"].good(),
+                                                                          "params": times(lm_params(), 1e200)}),
+                       ValueError, r"params must hold weights a network can be trained from, at most 1e\+06 .* "
+                       r"unusable before any update .* no learning rate can help", id=f"{name} x 1e200")
+          for name in ("train_on_text", "train_on_names")],
         pytest.param(lambda: reference.rnn_step_backward(**step_backward_with("h_t", 1e308)), ValueError,
-                     r"0\.5 in d_h_next, 1e\+308 in h_t, with which they overflow",
+                     r"0\.5 in d_h_next, 1e\+308 in h_t, 2\.55 in params\['Wh'\], with which they overflow",
                      id="reference.rnn_step_backward h_t 1e308"),
         pytest.param(lambda: rnn.project_2d(np.array([[1.5e308, 1.5e308], [-1.5e308, -1.5e308]])), ValueError,
                      r"hidden_states must spread over less than float64's range .* got entries up to 1\.5e\+308",
