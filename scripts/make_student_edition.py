@@ -6,7 +6,9 @@
 The edition stands alone: ``notebooks/`` (the student notebooks), the ``rnn_helpers`` package (with its
 readable reference, ``rnn_helpers/reference.py``, for a stuck student), ``pyproject.toml``, a
 ``requirements.txt`` with the pins of this repository's for the packages the notebooks use, a README with
-the two set-up commands and the contents, and a Makefile for them. The notebooks' "Contents" links point
+the two set-up commands and the contents, a Makefile for them, and ``binder/`` (repo2docker's
+configuration, as in this repository), so that Binder or a JupyterHub can build an image from the edition
+alone, without the teacher's notebooks. The notebooks' "Contents" links point
 to ``../README.md#the-notebooks``, which the edition's README has.
 
 notebooks/ is the teacher's edition. An implementation exercise there is a code cell tagged
@@ -140,6 +142,9 @@ python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt -e 
 
 (or `make lab`, which runs both). You need Python 3.10 or newer with `venv`.
 
+On Binder or a JupyterHub, `binder/` tells repo2docker how to build the image of this edition: the
+pinned packages and `rnn_helpers`.
+
 ## The notebooks
 
 {notebook_table(readme)}
@@ -147,7 +152,7 @@ python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt -e 
 
 
 def write_edition(output):
-    """Write the whole edition into ``output``: notebooks, package, requirements, README, Makefile."""
+    """Write the whole edition into ``output``: notebooks, package, requirements, README, Makefile, binder/."""
     notebooks = output / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
     paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -166,6 +171,8 @@ def write_edition(output):
     (output / "requirements.txt").write_text(edition_requirements((ROOT / "requirements.txt").read_text()))
     (output / "README.md").write_text(edition_readme((ROOT / "README.md").read_text()))
     (output / "Makefile").write_text(EDITION_MAKEFILE)
+    shutil.rmtree(output / "binder", ignore_errors=True)
+    shutil.copytree(ROOT / "binder", output / "binder")
     return paths
 
 

@@ -111,6 +111,9 @@ def test_the_edition_holds_what_it_needs_to_run_alone(edition):
     readme = (folder / "README.md").read_text()
     assert "pip install -r requirements.txt -e ." in readme and "jupyter lab notebooks/" in readme
     assert (folder / "rnn_helpers" / "reference.py").exists()  # the readable reference, for self-study
+    # repo2docker's configuration, so that a hub's image can be built from the edition alone
+    for name in ("requirements.txt", "postBuild", "lab-settings/overrides.json"):
+        assert (folder / "binder" / name).read_bytes() == (ROOT / "binder" / name).read_bytes(), name
     for name in NAMES:  # every link of every notebook points to a file of the edition (and the README's section)
         notebook = nbformat.read(folder / "notebooks" / name, as_version=4)
         for cell in notebook.cells:
