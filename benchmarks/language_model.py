@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import threadpoolctl
 
-from rnn_helpers.lm_data import BOUNDARY, name_batch, split_names, split_text, text_chunks, text_streams
+from rnn_helpers.lm_data import BOUNDARY, batch_rows, name_batch, split_names, split_text, text_chunks, text_streams
 from rnn_helpers.lm_metrics import bigram_counts, bigram_loss, perplexity
 from rnn_helpers.lm_training import init_language_model, names_loss, text_loss, train_on_names, train_on_text
 from rnn_helpers.text import build_vocabulary, encode, one_hot, read_text
@@ -173,10 +173,11 @@ def names(seconds):
     ours = names_loss(params, held_out, vocabulary, settings["cell"])
     log(f"  ours: {history['step'][-1]} steps in {history['seconds'][-1]:.1f} s, loss {ours:.4f}; {load()}")
     rng = np.random.RandomState(0)  # the same draws as train_on_names(seed=0)
+    every_name = name_batch(train, vocabulary)  # encoded once, as train_on_names does
 
     def make_batch(step, state):
         rows = rng.randint(0, len(train), size=settings["batch_size"])
-        return (*name_batch([train[row] for row in rows], vocabulary), None)
+        return (*batch_rows(*every_name, rows), None)
 
     layer, readout, steps = torch_train(start, settings["cell"], settings["learning_rate"], make_batch, seconds)
     theirs = torch_loss(layer, readout, *name_batch(held_out, vocabulary))[0]

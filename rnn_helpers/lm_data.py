@@ -84,6 +84,22 @@ def name_batch(names, vocabulary):
     return inputs, targets
 
 
+def batch_rows(inputs, targets, rows):
+    """Rows ``rows`` of a padded batch, trimmed to the longest name among them.
+
+    ``batch_rows(*name_batch(names, vocabulary), rows)`` equals ``name_batch([names[r] for r in rows],
+    vocabulary)``, without encoding the names again: training encodes its names once and draws each
+    step's batch from them with this (no checks: the training loop builds the arguments).
+
+    - inputs, targets: int arrays of shape (N, T), from ``name_batch``
+    - rows: int array of shape (B,), indices into the N names
+
+    Returns (inputs, targets) of shape (B, T_b), T_b = 1 + the longest of the B names.
+    """
+    length = int((targets[rows] != IGNORE).sum(axis=1).max())
+    return inputs[rows, :length], targets[rows, :length]
+
+
 def text_streams(indices, num_streams):
     """Cut an encoded text (shape (T,)) into ``num_streams`` contiguous streams of equal length, shape (N, L).
 

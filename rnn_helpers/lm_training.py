@@ -29,7 +29,7 @@ from ._checks import (
 )
 from .cells import get_cell
 from .clipping import joint_norm, scaled_to_norm
-from .lm_data import name_batch, text_chunks, text_streams
+from .lm_data import batch_rows, name_batch, text_chunks, text_streams
 from .losses import softmax_cross_entropy
 from .text import one_hot
 from .training import bad_batch_reason, diverged_error
@@ -260,7 +260,7 @@ def train_on_names(params, names, vocabulary, optimizer, steps, batch_size=32, c
     """
     recurrent_cell, vocabulary_size = _check_training(params, cell, optimizer, steps, clip_norm, evaluate_every,
                                                       max_seconds, decay, progress)
-    name_batch(names, vocabulary)  # checks the names and the vocabulary
+    every_name = name_batch(names, vocabulary)  # checks the names and the vocabulary, and encodes them once
     if held_out is not None:
         name_batch(held_out, vocabulary)
     check_positive_int("batch_size", batch_size)
@@ -273,7 +273,7 @@ def train_on_names(params, names, vocabulary, optimizer, steps, batch_size=32, c
 
     def make_batch(step, state):
         rows = rng.randint(0, len(names), size=batch_size)
-        return (*name_batch([names[row] for row in rows], vocabulary), None)
+        return (*batch_rows(*every_name, rows), None)
 
     def evaluate(trained):
         return names_loss(trained, held_out, vocabulary, cell)

@@ -10,7 +10,7 @@ from rnn_helpers.backprop import numerical_gradient, relative_error, rnn_backwar
 from rnn_helpers.cells import get_cell
 from rnn_helpers.exercises import notebook10 as lm_exercises
 from rnn_helpers.gated import gru_backward
-from rnn_helpers.lm_data import BOUNDARY, name_batch, split_names, split_text, text_chunks, text_streams
+from rnn_helpers.lm_data import BOUNDARY, batch_rows, name_batch, split_names, split_text, text_chunks, text_streams
 from rnn_helpers.lm_explorer import explorer_view
 from rnn_helpers.lm_metrics import bigram_counts, bigram_loss, perplexity, unigram_loss
 from rnn_helpers.lm_training import (
@@ -84,6 +84,16 @@ def test_name_batches_mark_the_ends_and_mask_the_padding():
     inputs, targets = name_batch(["emma", "ava"], vocabulary)
     assert decode(inputs[0], vocabulary) == ".emma" and decode(targets[0], vocabulary) == "emma."
     assert decode(inputs[1], vocabulary) == ".ava." and list(targets[1, -1:]) == [-1]
+
+
+def test_rows_of_a_batch_equal_the_batch_of_those_names():
+    names = ["emma", "ava", "isabella", "mia", "al", "bo"]
+    vocabulary = build_vocabulary(BOUNDARY + "".join(names))
+    every_name = name_batch(names, vocabulary)
+    for rows in ([1, 3], [2, 0, 2], [4], [5, 4, 1]):  # the longest name of the rows sets the width
+        expected = name_batch([names[row] for row in rows], vocabulary)
+        for got, want in zip(batch_rows(*every_name, np.array(rows)), expected, strict=True):
+            assert got.dtype == want.dtype and np.array_equal(got, want), rows
 
 
 def test_chunks_cover_every_character_once_with_shifted_targets():
