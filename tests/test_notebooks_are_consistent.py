@@ -1,17 +1,15 @@
 """Repository-level promises about the notebooks (their outputs are checked by nbval itself)."""
 
-import asyncio
 import json
-import os
 import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -125,21 +123,13 @@ RUN_DEPENDENT_MIME_TYPES = {"application/vnd.jupyter.widget-view+json"}
 
 
 def execute_twice_at_once(path):
-    """Run a notebook top to bottom in two fresh kernels at once (one per core); returns the two
-    executed notebooks and the seconds both took together."""
-    notebooks = [nbformat.read(path, as_version=4) for _ in range(2)]
-
-    async def run_both():
-        clients = [NotebookClient(notebook, timeout=300, kernel_name="python3",
-                                  resources={"metadata": {"path": str(path.parent)}}) for notebook in notebooks]
-        # One BLAS thread per kernel, so the two kernels use one core each: with OpenBLAS's default of a
-        # thread per core, four threads contend for two cores and notebook 08 took 205 s instead of about 20.
-        one_blas_thread = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-        await asyncio.gather(*(client.async_execute(env=one_blas_thread) for client in clients))
-
+    """Run a notebook top to bottom in two fresh kernels at once (one per core, as `make execute` runs
+    them: one BLAS thread each); returns the two executed notebooks and the seconds both took together."""
+    notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    asyncio.run(run_both())
-    return notebooks, time.perf_counter() - start
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(lambda _: execute_notebooks.run_notebook(notebook, path.parent), range(2)))
+    return runs, time.perf_counter() - start
 
 
 def comparable_outputs(notebook):
