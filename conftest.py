@@ -33,7 +33,7 @@ SLOWEST_FIRST = [
     "tests/test_other_cpu_baseline.py",  # the same under another, but 08 and 09, ~60 s
     "tests/test_student_edition.py",  # every notebook of the edition, ~150 s
     "tests/test_slides_and_site.py",  # ~150 s of Chromium
-    "tests/test_browser.py",  # ~100 s
+    "tests/test_browser.py",  # ~130 s
     "notebooks/09-gated-cells.ipynb",
     "tests/test_gated.py",
     "tests/test_language_model_claims.py",
