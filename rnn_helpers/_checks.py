@@ -16,6 +16,7 @@ Conventions every public function follows:
 
 import math
 import numbers
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -263,6 +264,10 @@ class FloatOverflowError(ValueError):
     """
 
 
+class ForwardOverflowError(FloatOverflowError):
+    """A forward pass's outputs overflowed float64 (see ``check_finite_outputs``)."""
+
+
 def largest_entry(value):
     """The largest |entry| of an array or of a dict of arrays, and where it is: (number, name suffix)."""
     if isinstance(value, dict):
@@ -325,11 +330,64 @@ def check_finite_results(results, **arguments):
     arrays = [array for result in results for array in (result.values() if isinstance(result, dict) else [result])]
     if all(all_finite(array) for array in arrays):
         return
-    arguments = {name: value for name, value in arguments.items() if value is not None}  # h0=None: zeros
-    largest = {name: largest_entry(value) for name, value in arguments.items()}
-    sizes = ", ".join(f"{size:.3g} in {name}{where}" for name, (size, where) in largest.items())
-    raise FloatOverflowError(f"{', '.join(arguments)} must be small enough for the results to fit in float64 (below "
+    names, sizes = _largest_entries(arguments)
+    raise FloatOverflowError(f"{names} must be small enough for the results to fit in float64 (below "
                              f"about 1.8e308), got entries up to {sizes}, with which they overflow to inf or NaN")
+
+
+def _largest_entries(arguments):
+    """The names of the ``arguments`` (name=array or dict of arrays; None left out: h0=None means zeros) and
+    their largest entries, for an overflow's message: ("params, inputs", "1e+308 in params['Wy'], 2.55 in inputs")."""
+    arguments = {name: value for name, value in arguments.items() if value is not None}
+    largest = {name: largest_entry(value) for name, value in arguments.items()}
+    return ", ".join(arguments), ", ".join(f"{size:.3g} in {name}{where}" for name, (size, where) in largest.items())
+
+
+def check_finite_outputs(outputs, result, **arguments):
+    """Raise FloatOverflowError unless the outputs (logits) of a forward pass or step are all finite.
+
+    The ``arguments`` (name=array or dict of arrays: params, inputs, h0, ...) were checked finite, so an inf or
+    NaN means float64 overflowed on their size. The outputs suffice: a NaN or inf in any hidden or cell state
+    reaches them through the read-out Wy h + by, so one pass over them (no work in the loop over the steps)
+    finds every overflow. ``result`` names the outputs in the message ("the outputs", "y_t", ...).
+    """
+    if not all_finite(outputs):
+        raise_forward_overflow(result, **arguments)
+
+
+def raise_forward_overflow(result, **arguments):
+    """Raise the FloatOverflowError of a forward pass whose ``result`` overflowed (see ``check_finite_outputs``),
+    naming ``arguments`` with their largest entries; the same words from every cell, reference and fast path."""
+    names, sizes = _largest_entries(arguments)
+    hint = ""
+    if arguments.get("params") is not None and largest_entry(arguments["params"])[0] > MAX_TRAINABLE_WEIGHT:
+        hint = ". Weights this large make the network unusable: initialise new ones"
+    raise ForwardOverflowError(f"{names} must be small enough for the forward pass to fit in float64 (below about "
+                             f"1.8e308), got entries up to {sizes}, with which inf or NaN appear in {result}{hint}")
+
+
+@contextmanager
+def steps_overflow_as(result, **arguments):
+    """Inside, a step's FloatOverflowError (its outputs overflowed) is raised again as the whole pass's: naming
+    the pass's own ``arguments`` and ``result`` (see ``raise_forward_overflow``), not the step's x_t and h_prev.
+
+    For a loop that calls a checked step function (the readable forward passes, sampling)."""
+    try:
+        yield
+    except FloatOverflowError:
+        raise_forward_overflow(result, **arguments)
+
+
+@contextmanager
+def overflow_blames_params(params):
+    """Inside, a FloatOverflowError of a forward pass or of the loss is raised again as the fast backward passes
+    raise it (``check_finite_loss`` naming params): for the readable backward passes, which call those pieces."""
+    try:
+        yield
+    except ForwardOverflowError:  # outputs with inf: the fast path's loss is NaN (inf - inf)
+        check_finite_loss(math.nan, "params", params)
+    except FloatOverflowError:  # finite outputs, too far apart: the loss is inf
+        check_finite_loss(math.inf, "params", params)
 
 
 def check_finite_norm(norm, grads):

@@ -130,8 +130,10 @@ def gradient_through_time(inputs, labels, params):
     d_hidden = d_last_output @ params["Wy"]  # dL_T/dh_T, shape (N, H)
     sequence_length = inputs.shape[1]
     norms = np.empty(sequence_length)
-    for k in range(sequence_length):
-        t = sequence_length - 1 - k
-        norms[k] = np.mean(np.linalg.norm(d_hidden, axis=1))
-        d_hidden = (d_hidden * (1.0 - hidden_states[:, t] ** 2)) @ params["Wh"]
+    with np.errstate(over="ignore", invalid="ignore"):  # checked just below
+        for k in range(sequence_length):
+            t = sequence_length - 1 - k
+            norms[k] = np.mean(np.linalg.norm(d_hidden, axis=1))
+            d_hidden = (d_hidden * (1.0 - hidden_states[:, t] ** 2)) @ params["Wh"]
+    check_finite_results([norms], params=params, inputs=inputs)  # huge weights: the norms overflow float64
     return norms

@@ -19,6 +19,7 @@ from ._checks import (
     as_float_array,
     as_label_array,
     check_entries,
+    check_finite_outputs,
     check_forward,
     check_number,
     check_positive_int,
@@ -26,6 +27,7 @@ from ._checks import (
     describe_value,
     expect_shape,
     power_of_two_scale,
+    steps_overflow_as,
 )
 
 
@@ -112,6 +114,7 @@ def rnn_step(x_t, h_prev, params):
     # Row-vector form: x @ Wx.T is Wx x for every row at once.
     h_t = np.tanh(x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"])
     y_t = h_t @ params["Wy"].T + params["by"]
+    check_finite_outputs(y_t, "y_t", params=params, x_t=x_t, h_prev=h_prev)  # huge weights overflow float64
     return h_t, y_t
 
 
@@ -128,10 +131,11 @@ def rnn_forward(inputs, params, h0=None):
     inputs, h0 = check_forward(inputs, params, h0, ndim=2)
     h = np.zeros(params["Wh"].shape[0]) if h0 is None else h0
     hidden_states, outputs = [], []
-    for x_t in inputs:
-        h, y = rnn_step(x_t, h, params)
-        hidden_states.append(h)
-        outputs.append(y)
+    with steps_overflow_as("the outputs", params=params, inputs=inputs, h0=h0):  # named as rnn_forward_batch does
+        for x_t in inputs:
+            h, y = rnn_step(x_t, h, params)
+            hidden_states.append(h)
+            outputs.append(y)
     return np.array(hidden_states), np.array(outputs)
 
 
@@ -147,6 +151,7 @@ def rnn_forward_batch(inputs, params, h0=None):
     """
     inputs, h0 = check_forward(inputs, params, h0, ndim=3)
     batch_size, sequence_length, input_size = inputs.shape
+    h0_argument = h0  # None (zeros) is left out of an overflow's message
     if h0 is None:
         h0 = np.zeros((batch_size, params["Wh"].shape[0]))
     # The input term Wx x_t + bx does not depend on h, so compute it for every step at once, as
@@ -155,6 +160,7 @@ def rnn_forward_batch(inputs, params, h0=None):
     input_terms = (time_major_inputs @ params["Wx"].T + params["bx"]).reshape(sequence_length, batch_size, -1)
     hidden_states = recurrence_in_place(input_terms, params["Wh"], h0)
     outputs = read_out(hidden_states, params)
+    check_finite_outputs(outputs, "the outputs", params=params, inputs=inputs, h0=h0_argument)  # one pass, no loop
     return hidden_states.transpose(1, 0, 2), outputs.transpose(1, 0, 2)
 
 

@@ -46,12 +46,15 @@ from ._checks import (
     check_bool,
     check_entries,
     check_finite_loss,
+    check_finite_outputs,
     check_finite_results,
     check_forward,
     check_number,
     check_positive_int,
     check_step,
+    overflow_blames_params,
     param_shape,
+    steps_overflow_as,
 )
 from ._scratch import scratch_array
 from .clipping import clip_gradients
@@ -151,6 +154,7 @@ def lstm_step(x_t, h_prev, c_prev, params):
     c_t = f * c_prev + i * g  # keep a fraction f of the old memory, write a fraction i of the candidate
     h_t = o * np.tanh(c_t)  # show a fraction o of the squashed memory
     y_t = h_t @ params["Wy"].T + params["by"]
+    check_finite_outputs(y_t, "y_t", params=params, x_t=x_t, h_prev=h_prev, c_prev=c_prev)  # huge weights overflow
     return h_t, c_t, y_t
 
 
@@ -166,11 +170,12 @@ def lstm_forward(inputs, params, h0=None):
     c = np.zeros(inputs.shape[:-2] + params["Wh"].shape[1:])
     h = np.zeros_like(c) if h0 is None else h0
     hidden_states, cell_states, outputs = [], [], []
-    for t in range(inputs.shape[-2]):
-        h, c, y = lstm_step(inputs[..., t, :], h, c, params)
-        hidden_states.append(h)
-        cell_states.append(c)
-        outputs.append(y)
+    with steps_overflow_as("the outputs", params=params, inputs=inputs, h0=h0):  # named as lstm_forward_batch does
+        for t in range(inputs.shape[-2]):
+            h, c, y = lstm_step(inputs[..., t, :], h, c, params)
+            hidden_states.append(h)
+            cell_states.append(c)
+            outputs.append(y)
     return tuple(np.stack(values, axis=-2) for values in (hidden_states, cell_states, outputs))
 
 
@@ -208,8 +213,9 @@ def lstm_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
     inputs, labels, h0, single = check_backward_batch(inputs, labels, params, h0, reduction, shapes=LSTM_SHAPES)
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
-    hidden_states, cell_states, outputs = lstm_forward(inputs, params, h0)
-    loss, d_outputs = _loss_from_params(outputs, labels, reduction, params)
+    with overflow_blames_params(params):  # outputs or a loss beyond float64: named as the fast path names them
+        hidden_states, cell_states, outputs = lstm_forward(inputs, params, h0)
+        loss, d_outputs = softmax_cross_entropy(outputs, labels, reduction)
     # The states before each step: h_0, h_1 .. h_{T-1} and c_0 = 0, c_1 .. c_{T-1}.
     h_before = np.concatenate([h0[:, None], hidden_states[:, :-1]], axis=1)
     c_before = np.concatenate([np.zeros_like(h0)[:, None], cell_states[:, :-1]], axis=1)
@@ -226,16 +232,6 @@ def lstm_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
     grads["h0"] = d_h_next[0] if single else d_h_next
     check_finite_results([grads], params=params, inputs=inputs, h0=h0)  # sums of huge terms overflow
     return loss, grads
-
-
-def _loss_from_params(outputs, labels, reduction, params):
-    """``softmax_cross_entropy`` of the outputs a reference backward pass computed from ``params``: when
-    float64 overflows (the outputs or the loss are inf), the error names params, the caller's argument."""
-    try:
-        return softmax_cross_entropy(outputs, labels, reduction)
-    except ValueError:  # outputs with inf (Wy h overflowed) or a loss that overflows
-        check_finite_loss(np.inf, "params", params)
-        raise
 
 
 def _read_out_grads(d_outputs, hidden_states):
@@ -277,6 +273,7 @@ def gru_step(x_t, h_prev, params):
     r, z, n, _ = gru_gates(x_t, h_prev, params)
     h_t = (1.0 - z) * n + z * h_prev  # keep a fraction z of the old state, take the rest from the candidate
     y_t = h_t @ params["Wy"].T + params["by"]
+    check_finite_outputs(y_t, "y_t", params=params, x_t=x_t, h_prev=h_prev)  # huge weights overflow float64
     return h_t, y_t
 
 
@@ -291,10 +288,11 @@ def gru_forward(inputs, params, h0=None):
     inputs, h0 = check_forward(inputs, params, h0, GRU_SHAPES)
     h = np.zeros(inputs.shape[:-2] + params["Wh"].shape[1:]) if h0 is None else h0
     hidden_states, outputs = [], []
-    for t in range(inputs.shape[-2]):
-        h, y = gru_step(inputs[..., t, :], h, params)
-        hidden_states.append(h)
-        outputs.append(y)
+    with steps_overflow_as("the outputs", params=params, inputs=inputs, h0=h0):  # named as gru_forward_batch does
+        for t in range(inputs.shape[-2]):
+            h, y = gru_step(inputs[..., t, :], h, params)
+            hidden_states.append(h)
+            outputs.append(y)
     return np.stack(hidden_states, axis=-2), np.stack(outputs, axis=-2)
 
 
@@ -338,8 +336,9 @@ def gru_backward_reference(inputs, labels, params, h0=None, reduction="mean"):
     inputs, labels, h0, single = check_backward_batch(inputs, labels, params, h0, reduction, shapes=GRU_SHAPES)
     hidden_size = params["Wh"].shape[1]
     h0 = np.zeros((len(inputs), hidden_size)) if h0 is None else h0
-    hidden_states, outputs = gru_forward(inputs, params, h0)
-    loss, d_outputs = _loss_from_params(outputs, labels, reduction, params)
+    with overflow_blames_params(params):  # outputs or a loss beyond float64: named as the fast path names them
+        hidden_states, outputs = gru_forward(inputs, params, h0)
+        loss, d_outputs = softmax_cross_entropy(outputs, labels, reduction)
     h_before = np.concatenate([h0[:, None], hidden_states[:, :-1]], axis=1)  # h_0 .. h_{T-1}
     grads = _read_out_grads(d_outputs, hidden_states)
     grads.update({name: np.zeros_like(params[name]) for name in ("Wx", "Wh", "bx", "bhn")})
@@ -444,15 +443,18 @@ def lstm_forward_batch(inputs, params, h0=None):
 
     Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
     """
-    inputs, h0 = _check_forward_batch(inputs, params, h0, LSTM_SHAPES)
-    states = _lstm_run(_time_major_with_ones(inputs), params, h0, lambda name, shape: np.empty(shape))[3]
-    return states.transpose(1, 0, 2), read_out(states, params).transpose(1, 0, 2)
+    inputs, h0, start = _check_forward_batch(inputs, params, h0, LSTM_SHAPES)
+    states = _lstm_run(_time_major_with_ones(inputs), params, start, lambda name, shape: np.empty(shape))[3]
+    outputs = read_out(states, params)
+    check_finite_outputs(outputs, "the outputs", params=params, inputs=inputs, h0=h0)  # one pass, no loop
+    return states.transpose(1, 0, 2), outputs.transpose(1, 0, 2)
 
 
 def _check_forward_batch(inputs, params, h0, shapes):
-    """Check a batched forward's arguments; returns inputs (N, T, D) and h0 (N, H), zeros if None."""
+    """Check a batched forward's arguments; returns inputs (N, T, D), h0 (N, H) or None, and the starting state
+    (N, H): h0, or zeros if None."""
     inputs, h0 = check_forward(inputs, params, h0, shapes, ndim=3)
-    return inputs, np.zeros((len(inputs), params["Wh"].shape[1])) if h0 is None else h0
+    return inputs, h0, np.zeros((len(inputs), params["Wh"].shape[1])) if h0 is None else h0
 
 
 def _loss_and_output_gradients(states, labels, params, reduction):
@@ -628,9 +630,11 @@ def gru_forward_batch(inputs, params, h0=None):
 
     Returns (hidden_states, outputs) with shapes (N, T, H) and (N, T, O).
     """
-    inputs, h0 = _check_forward_batch(inputs, params, h0, GRU_SHAPES)
-    states = _gru_run(_time_major_with_ones(inputs), params, h0, lambda name, shape: np.empty(shape))[2]
-    return states.transpose(1, 0, 2), read_out(states, params).transpose(1, 0, 2)
+    inputs, h0, start = _check_forward_batch(inputs, params, h0, GRU_SHAPES)
+    states = _gru_run(_time_major_with_ones(inputs), params, start, lambda name, shape: np.empty(shape))[2]
+    outputs = read_out(states, params)
+    check_finite_outputs(outputs, "the outputs", params=params, inputs=inputs, h0=h0)  # one pass, no loop
+    return states.transpose(1, 0, 2), outputs.transpose(1, 0, 2)
 
 
 def gru_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=None, return_state=False):

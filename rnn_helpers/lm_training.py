@@ -17,9 +17,9 @@ import numpy as np
 from ._checks import (
     IGNORE,
     FloatOverflowError,
-    as_float_array,
     as_label_array,
     check_bool,
+    check_finite_results,
     check_number,
     check_param_dict,
     check_positive_int,
@@ -308,20 +308,25 @@ def input_gradient_norms(params, indices, cell="rnn"):
     labels = np.full((1, length), IGNORE)
     labels[0, -1] = indices[-1]
     norms = np.zeros(length)
-    for t in range(length):  # t counts from 0 here: character c_{t+1}, state h_{t+1}
-        if t == length - 1:  # the last state reaches the loss through the read-out alone
-            logits = hidden_states[-1:] @ params["Wy"].T + params["by"]  # (1, V)
-            d_h = (softmax_cross_entropy(logits, labels[0, -1:])[1] @ params["Wy"])[0]
-        else:
-            d_h = recurrent_cell.backward(inputs[:, t + 1 :], labels[:, t + 1 :], params,
-                                          h0=hidden_states[t][None])[1]["h0"][0]
-        if cell == "rnn":
-            d_u = d_h * (1.0 - hidden_states[t] ** 2)  # u_t enters a_t = u_t + Wh h_{t-1} + bx, then tanh
-        else:  # the GRU's step backward: with a one-hot input, column c_t of its Wx gradient is dL/du_t
-            h_prev = np.zeros_like(hidden_states[0]) if t == 0 else hidden_states[t - 1]
-            step_grads = gru_step_backward(d_h[None], inputs[:, t], h_prev[None], params)[1]
-            d_u = step_grads["Wx"][:, indices[t]]
-        norms[t] = np.linalg.norm(as_float_array("dL/du_t", d_u, 1))
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked, and named, below
+        try:
+            for t in range(length):  # t counts from 0 here: character c_{t+1}, state h_{t+1}
+                if t == length - 1:  # the last state reaches the loss through the read-out alone
+                    logits = hidden_states[-1:] @ params["Wy"].T + params["by"]  # (1, V)
+                    d_h = (softmax_cross_entropy(logits, labels[0, -1:])[1] @ params["Wy"])[0]
+                else:
+                    d_h = recurrent_cell.backward(inputs[:, t + 1 :], labels[:, t + 1 :], params,
+                                                  h0=hidden_states[t][None])[1]["h0"][0]
+                if cell == "rnn":
+                    d_u = d_h * (1.0 - hidden_states[t] ** 2)  # u_t enters a_t = u_t + Wh h_{t-1} + bx, then tanh
+                else:  # the GRU's step backward: with a one-hot input, column c_t of its Wx gradient is dL/du_t
+                    h_prev = np.zeros_like(hidden_states[0]) if t == 0 else hidden_states[t - 1]
+                    step_grads = gru_step_backward(d_h[None], inputs[:, t], h_prev[None], params)[1]
+                    d_u = step_grads["Wx"][:, indices[t]]
+                norms[t] = np.linalg.norm(d_u)
+        except FloatOverflowError:  # a loss or a backward pass over the later characters overflowed
+            norms[:] = np.inf
+    check_finite_results([norms], params=params)  # the one-hot inputs are finite and small: huge weights overflow
     return norms
 
 

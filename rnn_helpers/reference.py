@@ -28,12 +28,15 @@ from ._checks import (
     check_clipping,
     check_finite_loss,
     check_finite_norm,
+    check_finite_outputs,
     check_finite_results,
     check_forward,
     check_loss,
     check_momentum_step,
     check_step,
+    overflow_blames_params,
     power_of_two_scale,
+    steps_overflow_as,
 )
 
 IGNORE = -1  # a label of -1 marks a step without a target (same value as rnn_helpers.core.IGNORE)
@@ -53,6 +56,7 @@ def rnn_step_forward(x_t, h_prev, params):
     a_t = x_t @ params["Wx"].T + h_prev @ params["Wh"].T + params["bx"]
     h_t = np.tanh(a_t)
     y_t = h_t @ params["Wy"].T + params["by"]
+    check_finite_outputs(y_t, "y_t", params=params, x_t=x_t, h_prev=h_prev)  # huge weights overflow float64
     return h_t, y_t
 
 
@@ -67,14 +71,14 @@ def rnn_forward(inputs, params, h0=None):
     Returns (hidden_states, outputs): shapes (T, H) and (T, O), or (N, T, H) and (N, T, O).
     """
     inputs, h0 = check_forward(inputs, params, h0)
-    if h0 is None:
-        h0 = np.zeros(inputs.shape[:-2] + params["Wh"].shape[:1])
-    h_t = h0
+    h_t = np.zeros(inputs.shape[:-2] + params["Wh"].shape[:1]) if h0 is None else h0
     hidden_states, outputs = [], []
-    for t in range(inputs.shape[-2]):
-        h_t, y_t = rnn_step_forward(inputs[..., t, :], h_t, params)  # h_t is fed back in at the next step
-        hidden_states.append(h_t)
-        outputs.append(y_t)
+    # A step whose y_t overflows float64 raises; the error then names this function's arguments.
+    with steps_overflow_as("the outputs", params=params, inputs=inputs, h0=h0):
+        for t in range(inputs.shape[-2]):
+            h_t, y_t = rnn_step_forward(inputs[..., t, :], h_t, params)  # h_t is fed back in at the next step
+            hidden_states.append(h_t)
+            outputs.append(y_t)
     # Stack along the time axis, which sits just before the last axis.
     return np.stack(hidden_states, axis=-2), np.stack(outputs, axis=-2)
 
@@ -156,8 +160,9 @@ def rnn_backward(inputs, labels, params, h0=None, reduction="mean", clip_norm=No
     inputs, labels, h0 = check_backward(inputs, labels, params, h0, reduction, clip_norm)
     if h0 is None:
         h0 = np.zeros(inputs.shape[:-2] + params["Wh"].shape[:1])
-    hidden_states, outputs = rnn_forward(inputs, params, h0)
-    loss, d_outputs = softmax_cross_entropy(outputs, labels, reduction)
+    with overflow_blames_params(params):  # outputs or a loss beyond float64: the error names params, as the fast path
+        hidden_states, outputs = rnn_forward(inputs, params, h0)
+        loss, d_outputs = softmax_cross_entropy(outputs, labels, reduction)
     grads = {name: np.zeros_like(value) for name, value in params.items()}
     d_h_next = np.zeros_like(h0)  # nothing comes after the last step
     for t in reversed(range(inputs.shape[-2])):

@@ -12,7 +12,15 @@ and lets two implementations be compared draw for draw. Sizes: V characters, H h
 
 import numpy as np
 
-from ._checks import all_finite, as_float_array, as_label_array, check_number, check_positive_int, describe_value
+from ._checks import (
+    all_finite,
+    as_float_array,
+    as_label_array,
+    check_number,
+    check_positive_int,
+    describe_value,
+    steps_overflow_as,
+)
 from .core import make_rng, rnn_step
 from .gated import gru_step
 from .lm_data import BOUNDARY
@@ -73,8 +81,9 @@ def read_prefix(params, prefix_indices, cell="rnn"):
     prefix_indices = as_label_array("prefix_indices", prefix_indices, 1, vocabulary_size)
     step = STEPS[cell]
     h = np.zeros(params["Wh"].shape[1])
-    for index in prefix_indices:
-        h, logits = step(one_hot(index, vocabulary_size), h, params)
+    with steps_overflow_as("the logits", params=params):  # a step that overflows float64: named as the model's
+        for index in prefix_indices:
+            h, logits = step(one_hot(index, vocabulary_size), h, params)
     return h, logits
 
 
@@ -94,9 +103,10 @@ def sample_indices(params, prefix_indices, uniforms, temperature, cell="rnn"):
     h, logits = read_prefix(params, prefix_indices, cell)
     vocabulary_size = len(logits)
     drawn = np.zeros(len(uniforms), dtype=np.int64)
-    for k, uniform in enumerate(uniforms):
-        drawn[k] = sample_next(logits, temperature, uniform)
-        h, logits = STEPS[cell](one_hot(drawn[k], vocabulary_size), h, params)  # feed it back, carry the state
+    with steps_overflow_as("the logits", params=params):
+        for k, uniform in enumerate(uniforms):
+            drawn[k] = sample_next(logits, temperature, uniform)
+            h, logits = STEPS[cell](one_hot(drawn[k], vocabulary_size), h, params)  # feed it back, carry the state
     return drawn
 
 
@@ -106,9 +116,10 @@ def greedy_indices(params, prefix_indices, length, cell="rnn"):
     h, logits = read_prefix(params, prefix_indices, cell)
     vocabulary_size = len(logits)
     chosen = np.zeros(length, dtype=np.int64)
-    for k in range(length):
-        chosen[k] = int(np.argmax(logits))
-        h, logits = STEPS[cell](one_hot(chosen[k], vocabulary_size), h, params)
+    with steps_overflow_as("the logits", params=params):
+        for k in range(length):
+            chosen[k] = int(np.argmax(logits))
+            h, logits = STEPS[cell](one_hot(chosen[k], vocabulary_size), h, params)
     return chosen
 
 
@@ -168,6 +179,7 @@ def generate_names(params, vocabulary, count, temperature, seed=0, cell="rnn", m
             if index == boundary:
                 break
             name.append(vocabulary[index])
-            h, logits = STEPS[cell](one_hot(index, vocabulary_size), h, params)
+            with steps_overflow_as("the logits", params=params):
+                h, logits = STEPS[cell](one_hot(index, vocabulary_size), h, params)
         names.append("".join(name))
     return names

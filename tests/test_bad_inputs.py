@@ -1088,6 +1088,47 @@ GRADIENT_OVERFLOW = (r"params, inputs, h0 must be small enough for the results t
                      r"1\.8e308\), got entries up to 0\.488 in params\['Wh'\], 2\.55 in inputs, 1e\+308 in h0")
 
 
+def at_1e308(params):
+    """Every entry of ``params`` set to +-1e308 by its sign: finite weights with which every forward pass overflows."""
+    return {name: np.where(value < 0, -1e308, 1e308) for name, value in params.items()}
+
+
+def row_with_params(qualified_name, make_params):
+    """A call of the row ``qualified_name`` with its good arguments but params replaced by make_params(good params)."""
+    def call():
+        row = ROWS[qualified_name]
+        good = row.good()
+        return row.call(**{**good, "params": make_params(good["params"])})
+    return call
+
+
+FORWARD_OVERFLOW = (r"must be small enough for the forward pass to fit in float64 \(below about 1\.8e308\), got "
+                    r"entries up to 1e\+308 in params\['\w+'\].* with which inf or NaN appear in {}\. Weights this "
+                    r"large make the network unusable: initialise new ones")
+# Forward passes with finite weights of 1e308 returned inf or NaN outputs; their callers failed naming inner
+# arrays (h_prev, outputs, logits) or returned inf. Each now names params (and the pass's own arguments).
+FORWARD_OVERFLOW_ROWS = {
+    **{name: "^params, x_t, h_prev " + FORWARD_OVERFLOW.format("y_t")
+       for name in ("core.rnn_step", "reference.rnn_step_forward", "gated.gru_step")},
+    "gated.lstm_step": "^params, x_t, h_prev, c_prev " + FORWARD_OVERFLOW.format("y_t"),
+    **{name: "^params, inputs, h0 " + FORWARD_OVERFLOW.format("the outputs")
+       for name in ("core.rnn_forward", "reference.rnn_forward", "core.rnn_forward_batch", "gated.lstm_forward",
+                    "gated.lstm_forward_batch", "gated.gru_forward", "gated.gru_forward_batch",
+                    "lm_training.sequence_loss")},
+    **{name: "^params, inputs " + FORWARD_OVERFLOW.format("the outputs")
+       for name in ("bptt.gradient_through_time", "training.evaluate", "memory.gradient_reach",
+                    "spectral_explorer.gradient_profile", "lm_training.text_loss", "lm_training.names_loss")},
+    **{name: "^params " + FORWARD_OVERFLOW.format("the logits")
+       for name in ("sampling.read_prefix", "sampling.sample_indices", "sampling.greedy_indices", "sampling.generate",
+                    "sampling.generate_greedy", "sampling.next_character_distribution", "sampling.generate_names",
+                    "lm_explorer.explorer_view")},
+    # The readable backward passes name params as the fast ones do (they failed on h_prev with NaN).
+    **{name: r"^params must be small enough for the loss to fit in float64 .* got entries up to 1e\+308 "
+             r"\(in params\['Wx'\]\), which make the loss nan"
+       for name in ("reference.rnn_backward", "gated.lstm_backward_reference", "gated.gru_backward_reference")},
+}
+
+
 @pytest.mark.parametrize(
     "call, error, message",
     [
@@ -1140,6 +1181,18 @@ GRADIENT_OVERFLOW = (r"params, inputs, h0 must be small enough for the results t
                        ValueError, r"params must hold weights a network can be trained from, at most 1e\+06 .* "
                        r"unusable before any update .* no learning rate can help", id=f"{name} x 1e200")
           for name in ("train_on_text", "train_on_names")],
+        *[pytest.param(row_with_params(f"rnn_helpers.{name}", at_1e308), ValueError, message,
+                       id=f"{name} params at 1e308")
+          for name, message in FORWARD_OVERFLOW_ROWS.items()],
+        pytest.param(row_with_params("rnn_helpers.bptt.gradient_through_time", lambda params: times(params, 1e200)),
+                     ValueError, r"^params, inputs must be small enough for the results to fit in float64 .* got "
+                     r"entries up to 2\.55e\+200 in params\['Wh'\], 2\.55 in inputs, with which they overflow",
+                     id="gradient_through_time params x 1e200"),
+        pytest.param(row_with_params("rnn_helpers.lm_training.input_gradient_norms",
+                                     lambda params: {name: np.where(value < 0, -1e200, 1e200)
+                                                     for name, value in params.items()}),
+                     ValueError, r"^params must be small enough for the results to fit in float64 .* got entries up to "
+                     r"1e\+200 in params\['Wx'\], with which they overflow", id="input_gradient_norms params at 1e200"),
         pytest.param(lambda: reference.rnn_step_backward(**step_backward_with("h_t", 1e308)), ValueError,
                      r"0\.5 in d_h_next, 1e\+308 in h_t, 2\.55 in params\['Wh'\], with which they overflow",
                      id="reference.rnn_step_backward h_t 1e308"),
