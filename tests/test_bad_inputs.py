@@ -65,8 +65,9 @@ NOT_IN_THE_TABLE = {
     "rnn_helpers.exercises": "its checks judge a student's answer and say what is off, instead of raising",
 }
 
-# Public names that are inner kernels of the forward and backward passes: they run inside the loops
-# over time steps, on arrays their callers have checked, so they check nothing themselves.
+# Public names that are inner kernels of the forward and backward passes and the training loops: they
+# run inside the loops over time steps or training steps, on arrays their callers have checked, so they
+# check nothing themselves.
 UNCHECKED = {
     "rnn_helpers.core.read_out": "called by rnn_forward_batch on checked arrays",
     "rnn_helpers.core.recurrence_in_place": "called by rnn_forward_batch and rnn_backward on checked arrays",
@@ -80,6 +81,7 @@ UNCHECKED = {
     "rnn_helpers.clipping.scaled_to_norm": "the clipping of every training step, with the norm joint_norm found",
     "rnn_helpers.training.bad_batch_reason": "the divergence test of every training step, on its own loss and norm",
     "rnn_helpers.training.diverged_error": "builds the error of a run that bad_batch_reason stopped",
+    "rnn_helpers.lm_data.batch_rows": "draws every training step's batch from names name_batch has checked",
 }
 
 
