@@ -14,6 +14,7 @@ Details (steps taken, load average) go to stderr. Needs torch (requirements-benc
 
     python benchmarks/language_model.py                 # 60 s per model, 2 BLAS threads: about 4 minutes
     python benchmarks/language_model.py --seconds 10    # a quick look
+    python benchmarks/language_model.py --seed 1        # other initial weights (and names batches)
 """
 
 import argparse
@@ -132,14 +133,14 @@ def torch_text_loss(layer, readout, held_out):
 # ---- the two data sets -----------------------------------------------------------------------
 
 
-def shakespeare(seconds):
+def shakespeare(seconds, seed):
     text = read_text(DATA / "tinyshakespeare.txt")
     vocabulary = build_vocabulary(text)
     train, held_out = split_text(encode(text, vocabulary), held_out_fraction=0.1)
     settings = SHAKESPEARE
-    params = init_language_model(len(vocabulary), settings["hidden_size"], settings["cell"], seed=0)
+    params = init_language_model(len(vocabulary), settings["hidden_size"], settings["cell"], seed=seed)
     start = {name: value.copy() for name, value in params.items()}
-    log(f"shakespeare: {settings}; {load()}")
+    log(f"shakespeare: {settings}, seed {seed}; {load()}")
     history = train_on_text(params, train, Adam(settings["learning_rate"]), MAX_STEPS,
                             num_streams=settings["num_streams"], chunk_length=settings["chunk_length"],
                             cell=settings["cell"], clip_norm=CLIP_NORM, max_seconds=seconds, decay=True)
@@ -159,20 +160,20 @@ def shakespeare(seconds):
             f"budget: {theirs:.2f}; bigram: {bigram:.2f}")
 
 
-def names(seconds):
+def names(seconds, seed):
     all_names = read_text(DATA / "names.txt").split("\n")
     train, held_out = split_names(all_names, held_out_fraction=0.1, seed=0)
     vocabulary = build_vocabulary(BOUNDARY + "".join(all_names))
     settings = NAMES
-    params = init_language_model(len(vocabulary), settings["hidden_size"], settings["cell"], seed=0)
+    params = init_language_model(len(vocabulary), settings["hidden_size"], settings["cell"], seed=seed)
     start = {name: value.copy() for name, value in params.items()}
-    log(f"names: {settings}; {load()}")
+    log(f"names: {settings}, seed {seed}; {load()}")
     history = train_on_names(params, train, vocabulary, Adam(settings["learning_rate"]), MAX_STEPS,
                              batch_size=settings["batch_size"], cell=settings["cell"], clip_norm=CLIP_NORM,
-                             max_seconds=seconds, decay=True, seed=0)
+                             max_seconds=seconds, decay=True, seed=seed)
     ours = names_loss(params, held_out, vocabulary, settings["cell"])
     log(f"  ours: {history['step'][-1]} steps in {history['seconds'][-1]:.1f} s, loss {ours:.4f}; {load()}")
-    rng = np.random.RandomState(0)  # the same draws as train_on_names(seed=0)
+    rng = np.random.RandomState(seed)  # the same draws as train_on_names(seed=seed)
     every_name = name_batch(train, vocabulary)  # encoded once, as train_on_names does
 
     def make_batch(step, state):
@@ -192,12 +193,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="training budget per model (default 60)")
     parser.add_argument("--threads", type=int, default=2, help="BLAS and torch threads (default 2)")
+    parser.add_argument("--seed", type=int, default=0, help="seeds the initial weights and names batches (default 0)")
     args = parser.parse_args()
     import torch
 
     torch.set_num_threads(args.threads)
     with threadpoolctl.threadpool_limits(args.threads):
-        lines = [shakespeare(args.seconds), names(args.seconds)]
+        lines = [shakespeare(args.seconds, args.seed), names(args.seconds, args.seed)]
     print("\n".join(lines))
 
 
