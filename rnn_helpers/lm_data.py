@@ -96,8 +96,9 @@ def batch_rows(inputs, targets, rows):
 
     Returns (inputs, targets) of shape (B, T_b), T_b = 1 + the longest of the B names.
     """
-    length = int((targets[rows] != IGNORE).sum(axis=1).max())
-    return inputs[rows, :length], targets[rows, :length]
+    chosen_targets = targets[rows]
+    length = int((chosen_targets != IGNORE).sum(axis=1).max())
+    return inputs[rows, :length], chosen_targets[:, :length]
 
 
 def text_streams(indices, num_streams):

@@ -171,15 +171,15 @@ def generate_names(params, vocabulary, count, temperature, seed=0, cell="rnn", m
     start = read_prefix(params, np.array([boundary]), cell)
     rng = make_rng(seed)
     names = []
-    for _ in range(count):
-        h, logits = start
-        name = []
-        for _ in range(max_length):
-            index = sample_next(logits, temperature, rng.uniform())
-            if index == boundary:
-                break
-            name.append(vocabulary[index])
-            with steps_overflow_as("the logits", params=params):
+    with steps_overflow_as("the logits", params=params):
+        for _ in range(count):
+            h, logits = start
+            name = []
+            for _ in range(max_length):
+                index = sample_next(logits, temperature, rng.uniform())
+                if index == boundary:
+                    break
+                name.append(vocabulary[index])
                 h, logits = STEPS[cell](one_hot(index, vocabulary_size), h, params)
-        names.append("".join(name))
+            names.append("".join(name))
     return names
