@@ -410,25 +410,16 @@ def test_explorer_in_voila(browser, report):
         stop_server(process)
 
 
-def open_widget_above(browser, jupyterlab, name, marker, app, drawn):
-    """Open notebooks/``name``, run the cells above the markdown cell that contains ``marker``, and wait
-    until the widget ``app`` shows its controls and its plot has drawn ``drawn`` (a selector inside
-    its SVG); checks that the cells ran cleanly. Returns (page, JavaScript errors seen)."""
-    page, errors = open_notebook(browser, jupyterlab, f"notebooks/{name}")
-    page.locator(f"{NOTEBOOK_SCOPE} .jp-MarkdownCell", has_text=marker).first.click()
-    run_from_menu(page, "Run All Above Selected Cell")
-    page.wait_for_selector(f"{app} .widget-slider", state="attached", timeout=120_000)
-    page.locator(app).scroll_into_view_if_needed()
-    page.wait_for_selector(f"{app} .bqplot svg {drawn}", state="attached", timeout=60_000)
-    return page, errors
-
-
 def test_gradient_slider_in_jupyterlab(jupyterlab, browser, report):
     """Notebook 08's spectral-radius slider (bqplot) against the same plot with interact + matplotlib."""
+    page, errors = open_notebook(browser, jupyterlab, "notebooks/08-vanishing-gradients.ipynb")
     # Run the cells up to and including both sliders only: the training runs below them are not needed here.
+    page.locator(f"{NOTEBOOK_SCOPE} .jp-MarkdownCell", has_text="What clipping does").first.click()
+    run_from_menu(page, "Run All Above Selected Cell")
     app = f"{NOTEBOOK_SCOPE} .rnn-gradient-explorer"
-    page, errors = open_widget_above(browser, jupyterlab, "08-vanishing-gradients.ipynb", "What clipping does", app,
-                                     "path")
+    page.wait_for_selector(f"{app} .widget-slider", state="attached", timeout=60_000)
+    page.locator(app).scroll_into_view_if_needed()
+    page.wait_for_selector(f"{app} .bqplot svg path", state="attached", timeout=60_000)
     naive_output = f"{NOTEBOOK_SCOPE} .rnn-naive"
     page.wait_for_selector(f"{naive_output} img", state="attached", timeout=60_000)
     check_ran_cleanly(page)
