@@ -289,8 +289,10 @@ def open_notebook(browser, jupyterlab, path):
     page.outside_requests = block_outside_requests(page)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{jupyterlab}/lab/tree/{path}?token={TOKEN}")
-    # The cells of the notebook in view: JupyterLab also restores, hidden, the notebooks opened before.
+    # A workspace of its own (named after the notebook): in the default one JupyterLab restores, as hidden
+    # tabs, the notebooks opened before, and their kernels; once, opening the temperature notebook there
+    # started two kernels and shut one down while the page was connecting to it.
+    page.goto(f"{jupyterlab}/lab/workspaces/{Path(path).stem}/tree/{path}?token={TOKEN}")
     page.wait_for_selector(f"{NOTEBOOK_SCOPE} .jp-Cell", timeout=90_000)
     page.wait_for_selector(IDLE, timeout=90_000)
     return page, errors
@@ -315,6 +317,22 @@ def run_from_menu(page, item):
             page.screenshot(path=ARTIFACTS / f"run-menu-not-started-{attempt + 1}.png")
             print(f"'{item}' did not start the kernel within 15 s (attempt {attempt + 1})")
     raise AssertionError(f"choosing '{item}' in the Run menu twice did not start the kernel")
+
+
+def wait_or_show_why(page, selector, screenshot_name, timeout=120_000):
+    """Wait for ``selector``; if it never comes, fail with what the notebook shows instead (the kernel's
+    state, the last cell's prompt, any error), and a screenshot in artifacts/."""
+    try:
+        page.wait_for_selector(selector, state="attached", timeout=timeout)
+    except PlaywrightTimeoutError:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"{screenshot_name}.png", full_page=True)
+        status = page.locator(f"{NOTEBOOK_SCOPE} .jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
+        prompts = page.locator(f"{NOTEBOOK_SCOPE} .jp-InputPrompt").all_inner_texts()
+        errors = page.locator(f"{NOTEBOOK_SCOPE} .jp-OutputArea-output[data-mime-type="
+                              "'application/vnd.jupyter.stderr']").all_inner_texts()
+        raise AssertionError(f"{selector} did not appear within {timeout / 1000:.0f} s; kernel {status}, input "
+                             f"prompts {prompts}, errors shown: {errors}; screenshot {screenshot_name}.png") from None
 
 
 def check_ran_cleanly(page):
@@ -479,7 +497,7 @@ def test_temperature_slider_in_jupyterlab(jupyterlab, browser, report):
     page, errors = open_notebook(browser, jupyterlab, explorer_notebook_of_10())
     run_from_menu(page, "Run All Cells")
     app = f"{NOTEBOOK_SCOPE} .rnn-temperature-explorer"
-    page.wait_for_selector(f"{app} .widget-slider", state="attached", timeout=120_000)
+    wait_or_show_why(page, f"{app} .widget-slider", "temperature-slider-missing")
     page.locator(app).scroll_into_view_if_needed()
     page.wait_for_selector(f"{app} .bqplot svg rect.bar", state="attached", timeout=60_000)
     check_ran_cleanly(page)
