@@ -24,6 +24,8 @@ import subprocess
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from queue import Empty
+from time import monotonic
 
 import nbformat
 from nbclient import NotebookClient
@@ -99,10 +101,42 @@ def execution_record(notebook, profile):
             "cpu_profile": profile}
 
 
-# No cell of ours runs for a minute; nbclient sometimes never sees the end of a cell that displays widgets
-# (an open bug, jupyter/nbclient#312: the kernel is idle, the client waits on), so a cell gets this long
-# and a stalled notebook one more run.
+# No cell of ours runs for a minute, so a cell gets this long, and a notebook that stalls one more run.
 CELL_TIMEOUT = 120
+# How long one wait for the kernel's reply to a cell lasts before it looks again (see ShellPollingClient).
+REPLY_POLL_SECONDS = 0.5
+
+
+def in_short_polls(wait_once, poll_seconds=REPLY_POLL_SECONDS):
+    """``wait_once(timeout)`` (a channel's async ``get_msg``) made to wait in polls of ``poll_seconds`` at most,
+    up to ``timeout`` in all (None: for ever); raises ``queue.Empty`` when that has passed without a message."""
+
+    async def get_msg(timeout=None):
+        deadline = None if timeout is None else monotonic() + timeout
+        while True:
+            left = poll_seconds if deadline is None else max(deadline - monotonic(), 0.0)
+            try:
+                return await wait_once(timeout=min(poll_seconds, left))
+            except Empty:
+                if deadline is not None and monotonic() >= deadline:
+                    raise
+
+    return get_msg
+
+
+class ShellPollingClient(NotebookClient):
+    """nbclient's client, waiting for each cell's reply in short polls instead of one as long as the cell's timeout.
+
+    One long poll of the shell socket sometimes misses a reply that has already arrived and returns only at
+    its timeout (jupyter/nbclient#312: the kernel is idle, the client waits on). Notebook 05's widget cell
+    did so in about one run of eight, stalling the run for the whole CELL_TIMEOUT; each short poll that ends
+    looks at the socket again, so a missed reply costs at most REPLY_POLL_SECONDS.
+    """
+
+    async def async_start_new_kernel_client(self):
+        kernel_client = await super().async_start_new_kernel_client()
+        kernel_client.shell_channel.get_msg = in_short_polls(kernel_client.shell_channel.get_msg)
+        return kernel_client
 
 
 def run_notebook(notebook, folder, env=KERNEL_ENV, attempts=2):
@@ -114,7 +148,7 @@ def run_notebook(notebook, folder, env=KERNEL_ENV, attempts=2):
     for attempt in range(1, attempts + 1):
         executed = nbformat.from_dict(notebook)  # a copy: a stalled run leaves its outputs behind
         # record_timing=False: no per-cell timestamps, which would change every cell's metadata on every run.
-        client = NotebookClient(executed, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
+        client = ShellPollingClient(executed, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(folder)}})
         try:
             client.execute(env=env)
@@ -122,7 +156,7 @@ def run_notebook(notebook, folder, env=KERNEL_ENV, attempts=2):
         except CellTimeoutError:
             if attempt == attempts:
                 raise
-            print(f"a cell stalled for {CELL_TIMEOUT} s (jupyter/nbclient#312): running the notebook again",
+            print(f"a cell ran for over {CELL_TIMEOUT} s: running the notebook again",
                   file=sys.stderr, flush=True)
 
 

@@ -172,3 +172,30 @@ def test_training_notebook_states_its_claim():
     """Notebook 07's promise, as its compared output states it over its five runs
     (tests/test_training_claims.py checks the claim on ten other seeds)."""
     assert "final test accuracy >= 0.9 in 5 of 5 runs" in stored_stream_text(ROOT / "notebooks" / "07-training.ipynb")
+
+
+def test_replies_are_waited_for_in_short_polls():
+    """The notebook runner's fix for a reply that one long poll misses (execute_notebooks.ShellPollingClient):
+    each poll is short, a message that arrives is returned, and the whole wait still ends at its timeout."""
+    import asyncio
+    from queue import Empty
+
+    polls = []
+
+    def channel(message_after):
+        async def wait_once(timeout):
+            polls.append(timeout)
+            await asyncio.sleep(timeout)
+            if len(polls) > message_after:
+                return {"msg": "reply"}
+            raise Empty
+
+        return execute_notebooks.in_short_polls(wait_once, poll_seconds=0.01)
+
+    assert asyncio.run(channel(message_after=3)(timeout=5)) == {"msg": "reply"}
+    assert len(polls) == 4 and max(polls) <= 0.01
+    polls.clear()
+    started = time.perf_counter()
+    with pytest.raises(Empty):
+        asyncio.run(channel(message_after=10**6)(timeout=0.05))
+    assert 0.05 <= time.perf_counter() - started < 1 and max(polls) <= 0.01
