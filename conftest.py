@@ -29,7 +29,7 @@ executed_on_this_profile = cache(execute_notebooks.executed_on_this_profile)
 
 # Measured on 2 cores (seconds, one worker each): the files that take longest, slowest first.
 SLOWEST_FIRST = [
-    "tests/test_other_cpu_avx2.py",  # nbval of every notebook under a simulated other CPU, ~190 s
+    "tests/test_other_cpu_avx2.py",  # nbval of notebooks 07-10 under a simulated other CPU, ~170 s
     "tests/test_student_edition.py",  # every notebook of the edition, ~150 s
     "tests/test_slides_and_site.py",  # ~150 s of Chromium
     "tests/test_browser.py",  # ~130 s
