@@ -253,7 +253,7 @@ def measure_latency_within_target(page, handle, watched, report, keys=("ArrowRig
 def check_widgets_rendered(page, scope):
     """The controls are live widgets and the plots are bqplot SVGs, not text reprs."""
     # Two minutes: under `make test`'s load building the explorer once took over one (the kernel was busy).
-    page.wait_for_selector(f"{scope} .rnn-explorer .widget-slider", state="attached", timeout=120_000)
+    wait_or_show_why(page, f"{scope} .rnn-explorer .widget-slider", "explorer-slider-missing")
     page.locator(f"{scope} .rnn-explorer").scroll_into_view_if_needed()
     page.wait_for_selector(f"{scope} .rnn-explorer .bqplot svg path", state="attached", timeout=60_000)
     assert page.locator(f"{scope} .rnn-explorer .widget-slider").count() == 7
@@ -295,28 +295,41 @@ def open_notebook(browser, jupyterlab, path):
     page.goto(f"{jupyterlab}/lab/workspaces/{Path(path).stem}/tree/{path}?token={TOKEN}")
     page.wait_for_selector(f"{NOTEBOOK_SCOPE} .jp-Cell", timeout=90_000)
     page.wait_for_selector(IDLE, timeout=90_000)
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():  # it would take the clicks meant for the menu and the widgets
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"dialog-{Path(path).stem}.png")
+        raise AssertionError(f"JupyterLab showed a dialog on opening {path}: {dialog.first.inner_text()!r}")
     return page, errors
 
 
-BUSY = f"{NOTEBOOK_SCOPE} .jp-Notebook-ExecutionIndicator[data-status='busy']"
+# The prompts of the notebook in view; a cell has started when its prompt changed to [*] (running) or a number.
+PROMPTS = f"{NOTEBOOK_SCOPE} .jp-InputPrompt"
+CELL_STARTED = """({selector, before}) => Array.from(document.querySelectorAll(selector)).some(
+    (prompt, index) => prompt.textContent !== before[index] && /\\[(\\*|\\d+)\\]/.test(prompt.textContent))"""
 
 
 def run_from_menu(page, item):
-    """Choose ``item`` (e.g. "Run All Cells") in JupyterLab's Run menu, and see the kernel start on it.
+    """Choose ``item`` (e.g. "Run All Cells") in JupyterLab's Run menu, and see a cell start on it.
 
-    In one full test run of three, the kernel never went busy after the click (the menu closed, nothing
-    ran); so when it does not within 15 s, the menu is chosen once more, and the run says so."""
+    The caller first clicks a cell of the notebook, which makes it the notebook the Run menu acts on.
+    Under load the click on the item was sometimes lost (the menu closed, no cell ran, while the kernel
+    went busy on something else), so a cell's prompt is what shows the run started; when none does
+    within 15 s, the menu is chosen once more, and the run says so."""
     for attempt in range(2):
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+        menu_item = page.locator(".lm-Menu-item", has_text=item).first
+        assert "lm-mod-disabled" not in (menu_item.get_attribute("class") or ""), f"'{item}' is disabled"
+        before = page.locator(PROMPTS).all_text_contents()
+        menu_item.click()
         try:
-            page.wait_for_selector(BUSY, state="attached", timeout=15_000)
+            page.wait_for_function(CELL_STARTED, arg={"selector": PROMPTS, "before": before}, timeout=15_000)
             return
         except PlaywrightTimeoutError:
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=ARTIFACTS / f"run-menu-not-started-{attempt + 1}.png")
-            print(f"'{item}' did not start the kernel within 15 s (attempt {attempt + 1})")
-    raise AssertionError(f"choosing '{item}' in the Run menu twice did not start the kernel")
+            print(f"'{item}' did not start a cell within 15 s (attempt {attempt + 1})")
+    raise AssertionError(f"choosing '{item}' in the Run menu twice did not start a cell")
 
 
 def wait_or_show_why(page, selector, screenshot_name, timeout=120_000):
@@ -356,6 +369,7 @@ def check_latencies(page, errors, report, line, latencies):
 
 def test_explorer_in_jupyterlab(jupyterlab, browser, report):
     page, errors = open_notebook(browser, jupyterlab, "notebooks/05-explorer.ipynb")
+    page.locator(PROMPTS).first.click()
     run_from_menu(page, "Run All Cells")
     scope = NOTEBOOK_SCOPE
     check_widgets_rendered(page, scope)
@@ -495,6 +509,7 @@ def test_temperature_slider_in_jupyterlab(jupyterlab, browser, report):
     """Notebook 10's temperature slider and prefix box, built by notebook 10's own cells (see
     ``explorer_notebook_of_10``): a key press on either redraws the bars fast."""
     page, errors = open_notebook(browser, jupyterlab, explorer_notebook_of_10())
+    page.locator(PROMPTS).first.click()
     run_from_menu(page, "Run All Cells")
     app = f"{NOTEBOOK_SCOPE} .rnn-temperature-explorer"
     wait_or_show_why(page, f"{app} .widget-slider", "temperature-slider-missing")
