@@ -123,9 +123,12 @@ pdfs: slides chromium
 
 # The tests build the decks and the site themselves (tests/test_slides_and_site.py). They run in
 # TEST_WORKERS processes at once (pytest-xdist), each test file or notebook in one of them, slowest first
-# (conftest.py), with one BLAS thread each: two workers with OpenBLAS's default of a thread per core would
-# put four busy threads on two cores. (The outputs nbval compares hold for any number of threads.)
-TEST_WORKERS ?= 2
+# (conftest.py), with one BLAS thread each (OpenBLAS's default of a thread per core would put two busy
+# threads per worker on two cores; the outputs nbval compares hold for any number of threads). Three
+# workers on two cores: with two, half a core sat idle on average (907 s of CPU in 612 s: workers wait on
+# browsers, servers and subprocesses), and a fresh clone's make test took 10 min 12 s with the Haswell
+# kernel; with three, 9 min 45 s.
+TEST_WORKERS ?= 3
 PYTEST_PARALLEL := OPENBLAS_NUM_THREADS=1 $(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
 	--durations=15
 test: lint chromium classroom-assets
