@@ -3,9 +3,8 @@ compared where the computer lets it be.
 
 Three workers on two cores (``pytest -n 3 --dist loadfile --no-loadscope-reorder``; the Makefile says
 why): every test file, and every notebook (whose cells nbval runs one after another in one kernel), stays
-in one worker, so its module fixtures (a
-JupyterLab server, an installed edition) start once; the slowest files go first (``SLOWEST_FIRST``), so
-the workers finish at about the same time.
+in one worker, so its module fixtures (a JupyterLab server, an installed edition) start once; the slowest
+files go first (``SLOWEST_FIRST``), so the workers finish at about the same time.
 
 Run-to-run nondeterminism: nbval compares only the outputs a computer's CPU cannot change. On a
 computer whose CPU profile is the one ``make execute`` recorded in a notebook (``execute_notebooks.
