@@ -300,17 +300,23 @@ def open_notebook(browser, jupyterlab, path):
 
 
 def dismiss_dialogs(page):
-    """Close (Escape: cancel) any dialog JupyterLab shows, saying what it said: it would take the clicks meant
-    for the menu and the widgets. Twice under `make test`'s load a dialog covered the page just after a
-    notebook opened; its text and a screenshot (artifacts/dialog-N.png) say which one it was."""
+    """Answer any dialog JupyterLab shows, saying what it said: it would take the clicks meant for the menu
+    and the widgets. Under `make test`'s load the notebook's kernel was sometimes not attached yet when
+    "Run All Cells" was chosen, and JupyterLab asked "Select Kernel": that one is answered as a student
+    would, with its preferred kernel (Python 3); any other is closed with Escape. Screenshots go to
+    artifacts/dialog-N.png."""
     for number in range(1, 4):
         dialog = page.locator(".jp-Dialog")
         if not dialog.count():
             return
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"dialog-{number}.png")
-        print(f"JupyterLab showed a dialog, closed with Escape: {dialog.first.inner_text()!r}")
-        page.keyboard.press("Escape")
+        text = dialog.first.inner_text()
+        print(f"JupyterLab showed a dialog: {text!r}")
+        if text.startswith("Select Kernel"):
+            dialog.locator(".jp-mod-accept").first.click()
+        else:
+            page.keyboard.press("Escape")
         page.wait_for_timeout(500)
 
 
