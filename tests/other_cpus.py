@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from execute_notebooks import kernel_cpu_profile  # noqa: E402  (a script, not a package: found through the path above)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+TRAINING = ("07", "08", "09", "10")  # the notebooks that train (their numbers)
 # name: (NumPy dispatch targets disabled, notebooks run)
-TRAINING = ("07", "08", "09", "10")
 PROFILES = {
     "numpy dispatch up to AVX2": ("AVX512_SPR AVX512_ICL X86_V4",
                                   [path for path in NOTEBOOKS if path.name[:2] in TRAINING]),

@@ -253,9 +253,7 @@ def measure_latency_within_target(page, handle, watched, report, keys=("ArrowRig
 def check_widgets_rendered(page, scope):
     """The controls are live widgets and the plots are bqplot SVGs, not text reprs."""
     # Two minutes: under `make test`'s load building the explorer once took over one (the kernel was busy).
-    wait_or_show_why(page, f"{scope} .rnn-explorer .widget-slider", "explorer-slider-missing")
-    page.locator(f"{scope} .rnn-explorer").scroll_into_view_if_needed()
-    page.wait_for_selector(f"{scope} .rnn-explorer .bqplot svg path", state="attached", timeout=60_000)
+    wait_for_widget(page, f"{scope} .rnn-explorer", "path", "explorer-slider-missing")
     assert page.locator(f"{scope} .rnn-explorer .widget-slider").count() == 7
     assert page.locator(f"{scope} .rnn-explorer .bqplot").count() == 3
     assert page.get_by_text("Loading widget").count() == 0
@@ -280,6 +278,7 @@ def slider_handle(page, scope, description):
 NOTEBOOK_SCOPE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in view
 # Its kernel's state; a notebook opened earlier in the same JupyterLab has one too, hidden.
 IDLE = f"{NOTEBOOK_SCOPE} .jp-Notebook-ExecutionIndicator[data-status='idle']"
+STDERR_OUTPUTS = f"{NOTEBOOK_SCOPE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 
 
 def open_notebook(browser, jupyterlab, path):
@@ -353,25 +352,32 @@ def run_from_menu(page, item):
 
 def wait_or_show_why(page, selector, screenshot_name, timeout=120_000):
     """Wait for ``selector``; if it never comes, fail with what the notebook shows instead (the kernel's
-    state, the last cell's prompt, any error), and a screenshot in artifacts/."""
+    state, every cell's prompt, any error), and a screenshot in artifacts/."""
     try:
         page.wait_for_selector(selector, state="attached", timeout=timeout)
     except PlaywrightTimeoutError:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"{screenshot_name}.png", full_page=True)
         status = page.locator(f"{NOTEBOOK_SCOPE} .jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
-        prompts = page.locator(f"{NOTEBOOK_SCOPE} .jp-InputPrompt").all_inner_texts()
-        errors = page.locator(f"{NOTEBOOK_SCOPE} .jp-OutputArea-output[data-mime-type="
-                              "'application/vnd.jupyter.stderr']").all_inner_texts()
+        prompts = page.locator(PROMPTS).all_inner_texts()
+        errors = page.locator(STDERR_OUTPUTS).all_inner_texts()
         raise AssertionError(f"{selector} did not appear within {timeout / 1000:.0f} s; kernel {status}, input "
                              f"prompts {prompts}, errors shown: {errors}; screenshot {screenshot_name}.png") from None
+
+
+def wait_for_widget(page, app, drawn, screenshot_name, timeout=120_000):
+    """Wait for the widget ``app`` (a selector) to show its controls (within ``timeout`` ms, or fail as
+    ``wait_or_show_why`` does), scroll it into view, and wait for its bqplot to draw ``drawn`` (a selector
+    inside its SVG)."""
+    wait_or_show_why(page, f"{app} .widget-slider", screenshot_name, timeout)
+    page.locator(app).scroll_into_view_if_needed()
+    page.wait_for_selector(f"{app} .bqplot svg {drawn}", state="attached", timeout=60_000)
 
 
 def check_ran_cleanly(page):
     """Wait until the kernel is idle, then check that no cell shows an error."""
     page.wait_for_selector(IDLE, timeout=120_000)
-    stderr = f"{NOTEBOOK_SCOPE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-    assert page.locator(stderr).count() == 0
+    assert page.locator(STDERR_OUTPUTS).count() == 0
     assert page.locator(NOTEBOOK_SCOPE).get_by_text("Traceback").count() == 0, "a cell shows a traceback"
 
 
@@ -468,9 +474,7 @@ def test_gradient_slider_in_jupyterlab(jupyterlab, browser, report):
     page.locator(f"{NOTEBOOK_SCOPE} .jp-MarkdownCell", has_text="What clipping does").first.click()
     run_from_menu(page, "Run All Above Selected Cell")
     app = f"{NOTEBOOK_SCOPE} .rnn-gradient-explorer"
-    page.wait_for_selector(f"{app} .widget-slider", state="attached", timeout=60_000)
-    page.locator(app).scroll_into_view_if_needed()
-    page.wait_for_selector(f"{app} .bqplot svg path", state="attached", timeout=60_000)
+    wait_for_widget(page, app, "path", "gradient-slider-missing", timeout=60_000)
     naive_output = f"{NOTEBOOK_SCOPE} .rnn-naive"
     page.wait_for_selector(f"{naive_output} img", state="attached", timeout=60_000)
     check_ran_cleanly(page)
@@ -531,10 +535,9 @@ def test_temperature_slider_in_jupyterlab(jupyterlab, browser, report):
     page.locator(PROMPTS).first.click()
     run_from_menu(page, "Run All Cells")
     app = f"{NOTEBOOK_SCOPE} .rnn-temperature-explorer"
-    wait_or_show_why(page, f"{app} .widget-slider", "temperature-slider-missing")
-    page.locator(app).scroll_into_view_if_needed()
-    page.wait_for_selector(f"{app} .bqplot svg rect.bar", state="attached", timeout=60_000)
+    wait_for_widget(page, app, "rect.bar", "temperature-slider-missing")
     check_ran_cleanly(page)
+    assert page.locator(NOTEBOOK_SCOPE).get_by_text("VBox(children=").count() == 0, "a widget is shown as text"
 
     plot = f"{app} .rnn-temperature-plot"
     temperature = slider_handle(page, app, "τ")
