@@ -278,6 +278,7 @@ def slider_handle(page, scope, description):
 NOTEBOOK_SCOPE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in view
 # Its kernel's state; a notebook opened earlier in the same JupyterLab has one too, hidden.
 IDLE = f"{NOTEBOOK_SCOPE} .jp-Notebook-ExecutionIndicator[data-status='idle']"
+MAX_DIALOGS = 50  # "Select Kernel" comes once per cell to run: more than any notebook here has
 STDERR_OUTPUTS = f"{NOTEBOOK_SCOPE} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 
 
@@ -299,24 +300,35 @@ def open_notebook(browser, jupyterlab, path):
 
 
 def dismiss_dialogs(page):
-    """Answer any dialog JupyterLab shows, saying what it said: it would take the clicks meant for the menu
-    and the widgets. Under `make test`'s load the notebook's kernel was sometimes not attached yet when
-    "Run All Cells" was chosen, and JupyterLab asked "Select Kernel": that one is answered as a student
-    would, with its preferred kernel (Python 3); any other is closed with Escape. Screenshots go to
-    artifacts/dialog-N.png."""
-    for number in range(1, 4):
-        dialog = page.locator(".jp-Dialog")
-        if not dialog.count():
-            return
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"dialog-{number}.png")
-        text = dialog.first.inner_text()
+    """Answer any dialogs JupyterLab shows, saying what they said: they would take the clicks meant for the
+    menu and the widgets. Under `make test`'s load the notebook's kernel was sometimes not attached yet when
+    "Run All Cells" was chosen, and JupyterLab asked "Select Kernel" once for every cell it was to run, in
+    dialogs stacked on each other. The first is answered as a student would, with its preferred kernel
+    (Python 3), and the others are declined (their cancel button changes nothing): each "Select" would
+    start yet another kernel in place of the last (in one run three did, and a fourth dialog still covered
+    the menu). Any other dialog is closed with Escape. After a kernel was chosen, the notebook's kernel must
+    be idle before the caller goes on. Screenshots of the first three go to artifacts/dialog-N.png."""
+    kernel_chosen = False
+    for number in range(1, MAX_DIALOGS + 1):
+        dialogs = page.locator(".jp-Dialog")
+        if not dialogs.count():
+            break
+        if number <= 3:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=ARTIFACTS / f"dialog-{number}.png")
+        dialog = dialogs.last  # the one on top
+        text = dialog.inner_text()
         print(f"JupyterLab showed a dialog: {text!r}")
         if text.startswith("Select Kernel"):
-            dialog.locator(".jp-mod-accept").first.click()
+            dialog.locator(".jp-mod-reject" if kernel_chosen else ".jp-mod-accept").first.click()
+            kernel_chosen = True
         else:
             page.keyboard.press("Escape")
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(300)
+    else:
+        raise AssertionError(f"JupyterLab still showed a dialog after {MAX_DIALOGS} were answered")
+    if kernel_chosen:
+        page.wait_for_selector(IDLE, timeout=120_000)
 
 
 # The prompts of the notebook in view; a cell has started when its prompt changed to [*] (running) or a number.
